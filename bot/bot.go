@@ -1,0 +1,220 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/commands"
+)
+
+// Options configure a Bot.
+type Options struct {
+	Discord hearth.DiscordConfig
+	Router  *commands.Router
+	Logger  *slog.Logger
+	// Now is the clock handlers see as Request.Now; time.Now if nil.
+	Now func() time.Time
+	// DeferAfter is how long a handler may run before the bot defers the
+	// interaction (Discord allows 3 s for the first answer); 1 s if zero.
+	DeferAfter time.Duration
+	// Transport is the base HTTP transport; http.DefaultTransport if nil.
+	Transport http.RoundTripper
+}
+
+// Bot is a connected hearth bot: one discordgo session (one shard).
+type Bot struct {
+	s          *discordgo.Session
+	router     *commands.Router
+	log        *slog.Logger
+	now        func() time.Time
+	deferAfter time.Duration
+	guildID    string
+
+	seen      *seenSet
+	ready     chan struct{}
+	readyOnce sync.Once
+	appID     atomic.Value // string
+	connected atomic.Bool
+
+	inflight sync.WaitGroup
+	closing  atomic.Bool
+	removers []func()
+}
+
+// New builds a bot from its options; it does not connect.
+func New(o Options) (*Bot, error) {
+	if o.Router == nil {
+		return nil, errors.New("bot: no router")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.DeferAfter <= 0 {
+		o.DeferAfter = time.Second
+	}
+	if o.Transport == nil {
+		o.Transport = http.DefaultTransport
+	}
+	if o.Discord.RequestTimeout <= 0 {
+		o.Discord.RequestTimeout = 10 * time.Second
+	}
+	s, err := discordgo.New("Bot " + o.Discord.Token)
+	if err != nil {
+		return nil, fmt.Errorf("new discord session: %w", err)
+	}
+	base := o.Discord.APIBaseURL
+	if base == "" {
+		base = hearth.DefaultAPIBaseURL
+	}
+	rt, err := newRewriteTransport(base, o.Transport)
+	if err != nil {
+		return nil, err
+	}
+	// Every REST call has a deadline: the client's timeout bounds the whole
+	// exchange, and callers add their own context on top.
+	s.Client = &http.Client{Transport: rt, Timeout: o.Discord.RequestTimeout}
+	// discordgo would otherwise sleep and retry a 429 without bound; hearth
+	// decides itself when to try again.
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 1
+	s.Identify.Intents = discordgo.IntentsGuilds
+	if o.Discord.ShardCount > 1 {
+		s.ShardID = o.Discord.ShardID
+		s.ShardCount = o.Discord.ShardCount
+		s.Identify.Shard = &[2]int{o.Discord.ShardID, o.Discord.ShardCount}
+	}
+	s.LogLevel = discordgo.LogWarning
+	installLogger()
+
+	b := &Bot{
+		s:          s,
+		router:     o.Router,
+		log:        o.Logger,
+		now:        o.Now,
+		deferAfter: o.DeferAfter,
+		guildID:    o.Discord.GuildID,
+		seen:       newSeenSet(4096),
+		ready:      make(chan struct{}),
+	}
+	b.removers = append(b.removers,
+		s.AddHandler(b.onReady),
+		s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { b.connected.Store(true) }),
+		s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) }),
+		s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.connected.Store(true) }),
+		s.AddHandler(b.onInteraction),
+	)
+	return b, nil
+}
+
+func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
+	b.connected.Store(true)
+	if r.Application != nil && r.Application.ID != "" {
+		b.appID.Store(r.Application.ID)
+	} else if r.User != nil {
+		b.appID.Store(r.User.ID)
+	}
+	b.readyOnce.Do(func() { close(b.ready) })
+	b.log.Info("gateway ready", "session", r.SessionID, "guilds", len(r.Guilds))
+}
+
+// Open connects to the gateway, waits for READY and registers every command
+// definition in one bulk overwrite (in guild_id when set, else globally).
+func (b *Bot) Open(ctx context.Context) error {
+	if err := b.s.Open(); err != nil {
+		return fmt.Errorf("open gateway: %w", err)
+	}
+	select {
+	case <-b.ready:
+	case <-ctx.Done():
+		_ = b.s.Close()
+		return fmt.Errorf("wait for ready: %w", ctx.Err())
+	}
+	if err := b.SyncCommands(ctx); err != nil {
+		_ = b.s.Close()
+		return err
+	}
+	return nil
+}
+
+// AppID returns the application id learnt from READY.
+func (b *Bot) AppID() string {
+	id, _ := b.appID.Load().(string)
+	return id
+}
+
+// Connected reports whether the gateway connection is up.
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// SyncCommands overwrites the application's commands with the router's
+// definitions in one request.
+func (b *Bot) SyncCommands(ctx context.Context) error {
+	defs := make([]*discordgo.ApplicationCommand, 0, len(b.router.Commands()))
+	for _, c := range b.router.Commands() {
+		defs = append(defs, toApplicationCommand(c))
+	}
+	_, err := b.s.ApplicationCommandBulkOverwrite(b.AppID(), b.guildID, defs, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("register commands: %w", classify(err))
+	}
+	b.log.Info("commands registered", "count", len(defs), "guild", b.guildID)
+	return nil
+}
+
+// Close stops taking interactions, waits for those in flight to be answered
+// (or ctx to end) and closes the gateway.
+func (b *Bot) Close(ctx context.Context) error {
+	b.closing.Store(true)
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		b.log.Warn("closing with interactions still in flight")
+	}
+	for _, remove := range b.removers {
+		remove()
+	}
+	return b.s.Close()
+}
+
+// installLogger routes discordgo's own log lines (a package-level hook) to
+// slog's default logger once per process. Raw gateway payloads, which can hold
+// what members typed, are cut off: only the text before "Data:", "Packet:" or
+// a newline is kept.
+var loggerOnce sync.Once
+
+func installLogger() {
+	loggerOnce.Do(func() {
+		discordgo.Logger = func(level, caller int, format string, a ...any) {
+			msg := fmt.Sprintf(format, a...)
+			for _, cut := range []string{"Data:", "\n", "Packet:"} {
+				if i := strings.Index(msg, cut); i >= 0 {
+					msg = msg[:i]
+				}
+			}
+			lv := slog.LevelInfo
+			switch level {
+			case discordgo.LogError:
+				lv = slog.LevelError
+			case discordgo.LogWarning:
+				lv = slog.LevelWarn
+			case discordgo.LogDebug:
+				lv = slog.LevelDebug
+			}
+			slog.Default().Log(context.Background(), lv, "discordgo", "detail", strings.TrimSpace(msg))
+		}
+	})
+}

@@ -1,0 +1,51 @@
+package hearth
+
+import (
+	"context"
+	"time"
+)
+
+// DefaultCrisisText is shown to members when a server has not set its own
+// crisis resources.
+const DefaultCrisisText = "If you are in danger or thinking about harming yourself, call your local emergency number now (112 in Europe, 911 in North America, 000 in Australia) or go to the nearest emergency department. This group and this bot cannot respond to emergencies."
+
+// Limits of guild settings (SPEC §2).
+const (
+	MaxCrisisText        = 1000
+	MinRetentionDays     = 30
+	MaxRetentionDays     = 3650
+	DefaultRetentionDays = 365
+)
+
+// GuildSettings are the per-server settings an admin configures.
+type GuildSettings struct {
+	GuildID        string
+	CrisisText     string // empty means DefaultCrisisText
+	StaffChannelID string
+	LeadID         string // clinical lead: gets escalated alerts by DM
+	RetentionDays  int
+	Timezone       string // default zone of new groups; empty means UTC
+	UpdatedAt      time.Time
+}
+
+// Crisis returns the crisis-resources text members see.
+func (s *GuildSettings) Crisis() string {
+	if s.CrisisText == "" {
+		return DefaultCrisisText
+	}
+	return s.CrisisText
+}
+
+// DefaultGuildSettings returns the settings of a server that has set nothing.
+func DefaultGuildSettings(guildID string) *GuildSettings {
+	return &GuildSettings{GuildID: guildID, RetentionDays: DefaultRetentionDays}
+}
+
+// GuildStore reads and writes guild settings.
+type GuildStore interface {
+	// GuildSettings returns the settings of a guild, or the defaults.
+	GuildSettings(ctx context.Context, guildID string) (*GuildSettings, error)
+	// UpdateGuildSettings applies fn to the current settings and saves them
+	// with an audit entry, atomically.
+	UpdateGuildSettings(ctx context.Context, guildID string, fn func(*GuildSettings) error, audit AuditEntry) (*GuildSettings, error)
+}
