@@ -82,6 +82,8 @@ type Alert struct {
 	ResolvedBy  string
 	ResolvedAt  time.Time
 	EscalatedAt time.Time // zero until escalated
+	// ResolutionNote is the psychologist's private closing note; encrypted at rest.
+	ResolutionNote string
 }
 
 // Recipient roles of an alert delivery.

@@ -16,8 +16,11 @@ type AuditEntry struct {
 	At      time.Time
 }
 
-// AuditStore reads the audit log.
+// AuditStore reads the audit log and records actions that change nothing
+// else (writes that change data record theirs in the same transaction).
 type AuditStore interface {
+	// Audit records one entry.
+	Audit(ctx context.Context, e AuditEntry) error
 	// AuditLog returns the newest entries of a guild, newest first.
 	AuditLog(ctx context.Context, guildID string, limit, offset int) ([]AuditEntry, error)
 }

@@ -74,3 +74,17 @@ type JobStore interface {
 	// NextDue returns the due time of the earliest pending job, or zero.
 	NextDue(ctx context.Context) (time.Time, error)
 }
+
+type priorityKey struct{}
+
+// WithPriority marks the Discord requests made with ctx as work of priority
+// p, so the outbound limiter serves alert work before reminders.
+func WithPriority(ctx context.Context, p int) context.Context {
+	return context.WithValue(ctx, priorityKey{}, p)
+}
+
+// PriorityFrom returns the priority WithPriority put in ctx, and whether one was set.
+func PriorityFrom(ctx context.Context) (int, bool) {
+	p, ok := ctx.Value(priorityKey{}).(int)
+	return p, ok
+}

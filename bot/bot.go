@@ -29,6 +29,8 @@ type Options struct {
 	DeferAfter time.Duration
 	// Transport is the base HTTP transport; http.DefaultTransport if nil.
 	Transport http.RoundTripper
+	// Rate is the outbound requests per second; DefaultRate if zero.
+	Rate int
 }
 
 // Bot is a connected hearth bot: one discordgo session (one shard).
@@ -83,9 +85,12 @@ func New(o Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Every REST call has a deadline: the client's timeout bounds the whole
-	// exchange, and callers add their own context on top.
-	s.Client = &http.Client{Transport: rt, Timeout: o.Discord.RequestTimeout}
+	if o.Rate <= 0 {
+		o.Rate = DefaultRate
+	}
+	// Every REST call has a deadline, counted from when the request leaves
+	// the outbound queue (an http.Client timeout would count the wait too).
+	s.Client = &http.Client{Transport: &limitTransport{lim: newLimiter(o.Rate), timeout: o.Discord.RequestTimeout, next: rt}}
 	// discordgo would otherwise sleep and retry a 429 without bound; hearth
 	// decides itself when to try again.
 	s.ShouldRetryOnRateLimit = false

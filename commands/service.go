@@ -1,0 +1,63 @@
+package commands
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hearthbot/hearth"
+)
+
+// Store is everything the commands read and write.
+type Store interface {
+	hearth.GuildStore
+	hearth.GroupStore
+	hearth.MembershipStore
+	hearth.MeetingStore
+	hearth.AlertStore
+	hearth.JobStore
+	hearth.AuditStore
+}
+
+// Service holds what the handlers depend on. Its methods, one file per
+// command, define and register each command on a Router.
+type Service struct {
+	Store   Store
+	Discord hearth.Discord
+	Config  hearth.Config
+	// Wake tells the delivery engine that new work is due now.
+	Wake func()
+	Log  *slog.Logger
+}
+
+// Register defines every command on rt and routes its handlers.
+func (s *Service) Register(rt *Router) {
+	s.registerGroupAutocomplete(rt)
+	s.registerStruggling(rt)
+	s.registerAlerts(rt)
+}
+
+func (s *Service) wake() {
+	if s.Wake != nil {
+		s.Wake()
+	}
+}
+
+// audit returns an audit entry for an action of the caller.
+func audit(r *Request, action, target string) hearth.AuditEntry {
+	return hearth.AuditEntry{GuildID: r.GuildID, ActorID: r.User.ID, Action: action, Target: target, At: r.Now}
+}
+
+// guildOnly refuses an interaction outside a server.
+func guildOnly(r *Request) error {
+	if r.GuildID == "" {
+		return hearth.Errorf(hearth.EINVALID, "This command works only in a server.")
+	}
+	return nil
+}
+
+// now returns the request's time, in UTC.
+func now(r *Request) time.Time { return r.Now.UTC() }
+
+// ctxDone is a small guard for long loops.
+func ctxDone(ctx context.Context) bool { return ctx.Err() != nil }

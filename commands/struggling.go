@@ -1,0 +1,102 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hearthbot/hearth"
+)
+
+// registerStruggling defines /struggling: a member tells the group's
+// psychologists privately that they are struggling or have relapsed.
+func (s *Service) registerStruggling(rt *Router) {
+	rt.Define(Command{
+		Name:        "struggling",
+		Description: "Tell your group's psychologists privately that you are struggling",
+		Options: []OptionDef{
+			{Type: OptString, Name: "urgency", Description: "How soon would you like them to reach out?", Required: true,
+				Choices: []Choice{{Name: "when you can", Value: string(hearth.UrgencyLater)}, {Name: "today", Value: string(hearth.UrgencyToday)}, {Name: "now", Value: string(hearth.UrgencyNow)}}},
+			Bool("relapse", "Have you relapsed?", true),
+			GroupOpt(false),
+			Str("note", "Anything you want them to know (only they can read it)", false, hearth.MaxAlertNote),
+		},
+	})
+	rt.Handle("struggling", s.struggling)
+}
+
+func (s *Service) struggling(ctx context.Context, r *Request) (*Response, error) {
+	urgency, err := hearth.ParseUrgency(r.String("urgency"))
+	if err != nil {
+		return nil, err
+	}
+	relapse, _ := r.Bool("relapse")
+	note := strings.TrimSpace(r.Options["note"].String)
+	if n := utf8.RuneCountInString(note); n > hearth.MaxAlertNote {
+		return nil, hearth.Errorf(hearth.EINVALID, "Your note is %d characters long; the limit is %d. Nothing was sent — please shorten it and try again.", n, hearth.MaxAlertNote)
+	}
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.raiseAlert(ctx, r, g, urgency, relapse, note)
+	if err != nil {
+		return nil, err
+	}
+	return s.alertRaisedReply(ctx, r, g, a)
+}
+
+// raiseAlert stores an alert with its deliveries and jobs in one
+// transaction, then wakes the delivery engine. Once it returns, the alert
+// will reach the psychologists whatever happens to this process.
+func (s *Service) raiseAlert(ctx context.Context, r *Request, g *hearth.Group, urgency hearth.Urgency, relapse bool, note string) (*hearth.Alert, error) {
+	if g.IsPsychologist(r.User.ID) {
+		return nil, hearth.Errorf(hearth.EINVALID, "You are a psychologist of **%s**; alerts are for its members. If you need support yourself, please reach out to your clinical lead or your own professional support.", g.Name)
+	}
+	a := &hearth.Alert{
+		GuildID:   g.GuildID,
+		GroupID:   g.ID,
+		UserID:    r.User.ID,
+		Urgency:   urgency,
+		Relapse:   relapse,
+		Note:      note,
+		Status:    hearth.AlertOpen,
+		CreatedAt: now(r),
+	}
+	deliveries, jobs := hearth.NewAlertWork(a, g, s.Config.Alerts)
+	if err := s.Store.CreateAlert(ctx, a, deliveries, jobs); err != nil {
+		return nil, fmt.Errorf("create alert: %w", err)
+	}
+	s.Log.Info("alert raised", "alert", a.ID, "group", g.ID, "guild", g.GuildID)
+	s.wake()
+	return a, nil
+}
+
+// alertRaisedReply tells the member who was told; for `now`, the crisis
+// resources come first.
+func (s *Service) alertRaisedReply(ctx context.Context, r *Request, g *hearth.Group, a *hearth.Alert) (*Response, error) {
+	var b strings.Builder
+	if a.Urgency == hearth.UrgencyNow {
+		settings, err := s.Store.GuildSettings(ctx, r.GuildID)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "**If you are in danger right now:** %s\n\n", settings.Crisis())
+	}
+	fmt.Fprintf(&b, "Your message has been sent privately to the psychologists of **%s**: %s (facilitator) and %s (observer). ",
+		g.Name, hearth.Mention(g.FacilitatorID), hearth.Mention(g.ObserverID))
+	switch a.Urgency {
+	case hearth.UrgencyNow:
+		b.WriteString("They have been asked to reach out as soon as possible.")
+	case hearth.UrgencyToday:
+		b.WriteString("They have been asked to reach out today.")
+	default:
+		b.WriteString("They will reach out when they can.")
+	}
+	b.WriteString(" You will get a DM when one of them has seen it. Nobody else in the group can see this.")
+	if a.Note != "" {
+		b.WriteString(" Your note is readable only by them.")
+	}
+	return Ephemeral(b.String()), nil
+}

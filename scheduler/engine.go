@@ -1,0 +1,275 @@
+package scheduler
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/hearthbot/hearth"
+)
+
+// Handler runs one job and returns its result (for example the id of the
+// message it sent). An error whose hearth.Failure is FailRetry is retried
+// with backoff; ErrMissed and ErrCancelled end the job with that status; any
+// other error fails it.
+type Handler func(ctx context.Context, j *hearth.Job) (result string, err error)
+
+// Outcomes a handler may return instead of a result.
+var (
+	ErrMissed    = errors.New("too late: skipped")
+	ErrCancelled = errors.New("no longer applies")
+)
+
+// Engine claims and runs due jobs.
+type Engine struct {
+	Jobs    hearth.JobStore
+	Now     func() time.Time
+	Log     *slog.Logger
+	Owner   string        // lease owner name; unique per process
+	Lease   time.Duration // how long a claim holds a job
+	Poll    time.Duration // longest sleep between looks at the queue
+	Workers int
+	// MaxAttempts per kind; zero means retry until it succeeds.
+	MaxAttempts map[hearth.JobKind]int
+
+	mu       sync.Mutex
+	handlers map[hearth.JobKind]Handler
+	wake     chan struct{}
+}
+
+// NewEngine returns an engine over jobs with sensible defaults.
+func NewEngine(jobs hearth.JobStore, now func() time.Time, log *slog.Logger) *Engine {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Engine{
+		Jobs:        jobs,
+		Now:         now,
+		Log:         log,
+		Owner:       ownerName(),
+		Lease:       2 * time.Minute,
+		Poll:        time.Second,
+		Workers:     8,
+		MaxAttempts: map[hearth.JobKind]int{},
+		handlers:    map[hearth.JobKind]Handler{},
+		wake:        make(chan struct{}, 1),
+	}
+}
+
+func ownerName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// Register sets the handler of a job kind. It panics on a duplicate.
+func (e *Engine) Register(kind hearth.JobKind, h Handler) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, dup := e.handlers[kind]; dup {
+		panic("scheduler: duplicate handler for " + string(kind))
+	}
+	e.handlers[kind] = h
+}
+
+// Wake tells the engine that work may be due now (a new alert, a changed
+// clock). It never blocks.
+func (e *Engine) Wake() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run claims and runs jobs until ctx ends, then waits for the jobs in hand.
+func (e *Engine) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, max(e.Workers, 1))
+	freed := make(chan struct{}, 1)
+	defer wg.Wait()
+	for {
+		free := cap(slots) - len(slots)
+		claimed := 0
+		if free > 0 {
+			jobs, err := e.Jobs.ClaimJobs(ctx, e.Owner, e.Now(), e.Lease, free)
+			if err != nil && ctx.Err() == nil {
+				e.Log.Error("unable to claim jobs", "error", err)
+			}
+			claimed = len(jobs)
+			for _, j := range jobs {
+				slots <- struct{}{}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// A job in hand is finished even while shutting down,
+					// so its result is recorded.
+					e.runJob(context.WithoutCancel(ctx), j)
+					<-slots
+					select {
+					case freed <- struct{}{}:
+					default:
+					}
+				}()
+			}
+		}
+		if claimed > 0 && claimed == free {
+			// There may be more due work: claim again as soon as a worker frees.
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-freed:
+			}
+			continue
+		}
+		if err := e.sleep(ctx, freed, claimed > 0); err != nil {
+			return nil
+		}
+	}
+}
+
+// sleep waits until the next job is due, the engine is woken, or Poll passes.
+func (e *Engine) sleep(ctx context.Context, freed <-chan struct{}, busy bool) error {
+	d := e.Poll
+	if next, err := e.Jobs.NextDue(ctx); err == nil && !next.IsZero() {
+		if until := next.Sub(e.Now()); until < d {
+			d = max(until, 10*time.Millisecond)
+		}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	var freedC <-chan struct{}
+	if busy {
+		freedC = freed
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-e.wake:
+	case <-freedC:
+	case <-t.C:
+	}
+	return nil
+}
+
+// RunDue runs every job due at the engine's Now, including jobs that become
+// due while it runs (retries are scheduled in the future, so it ends), and
+// returns how many it ran. Tests and the demo use it to step the engine
+// deterministically with an injected clock.
+func (e *Engine) RunDue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		jobs, err := e.Jobs.ClaimJobs(ctx, e.Owner, e.Now(), e.Lease, max(e.Workers, 1))
+		if err != nil {
+			return n, fmt.Errorf("claim jobs: %w", err)
+		}
+		if len(jobs) == 0 {
+			return n, nil
+		}
+		var wg sync.WaitGroup
+		for _, j := range jobs {
+			wg.Add(1)
+			go func() { defer wg.Done(); e.runJob(ctx, j) }()
+		}
+		wg.Wait()
+		n += len(jobs)
+	}
+}
+
+// runJob runs one claimed job and records its outcome.
+func (e *Engine) runJob(ctx context.Context, j *hearth.Job) {
+	e.mu.Lock()
+	h := e.handlers[j.Kind]
+	e.mu.Unlock()
+	log := e.Log.With("job", j.ID, "kind", string(j.Kind))
+	if h == nil {
+		log.Error("no handler for job kind")
+		e.finish(ctx, log, j, hearth.JobFailed, "", "no handler")
+		return
+	}
+	result, err := e.call(hearth.WithPriority(ctx, j.Priority), h, j)
+	switch {
+	case err == nil:
+		e.finish(ctx, log, j, hearth.JobDone, result, "")
+	case errors.Is(err, ErrMissed):
+		log.Warn("job missed", "due", j.DueAt)
+		e.finish(ctx, log, j, hearth.JobMissed, result, "missed")
+	case errors.Is(err, ErrCancelled):
+		e.finish(ctx, log, j, hearth.JobCancelled, result, "")
+	case hearth.Failure(err) == hearth.FailRetry && !e.exhausted(j):
+		due := e.Now().Add(backoff(j.Attempts+1, err))
+		log.Warn("job will be retried", "attempt", j.Attempts+1, "due", due, "error", err)
+		if rerr := e.Jobs.RetryJob(ctx, j.ID, e.Owner, due, errorText(err)); rerr != nil {
+			log.Error("unable to reschedule job", "error", rerr)
+		}
+	default:
+		log.Error("job failed", "attempt", j.Attempts+1, "error", err)
+		e.finish(ctx, log, j, hearth.JobFailed, result, errorText(err))
+	}
+}
+
+// call runs the handler, turning a panic into a retryable error.
+func (e *Engine) call(ctx context.Context, h Handler, j *hearth.Job) (result string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.Log.Error("job handler panicked", "job", j.ID, "kind", string(j.Kind), "panic", fmt.Sprintf("%T", p))
+			err = fmt.Errorf("handler panicked")
+		}
+	}()
+	return h(ctx, j)
+}
+
+func (e *Engine) exhausted(j *hearth.Job) bool {
+	limit := e.MaxAttempts[j.Kind]
+	return limit > 0 && j.Attempts+1 >= limit
+}
+
+func (e *Engine) finish(ctx context.Context, log *slog.Logger, j *hearth.Job, st hearth.JobStatus, result, lastErr string) {
+	if err := e.Jobs.FinishJob(ctx, j.ID, e.Owner, st, result, lastErr); err != nil {
+		log.Error("unable to record job outcome", "status", string(st), "error", err)
+	}
+}
+
+// backoff is the delay before attempt n (1-based): 2s doubling to 5m, or
+// Discord's retry_after when that is longer.
+func backoff(n int, err error) time.Duration {
+	d := 2 * time.Second
+	for i := 1; i < n && d < 5*time.Minute; i++ {
+		d *= 2
+	}
+	d = min(d, 5*time.Minute)
+	var se *hearth.SendError
+	if errors.As(err, &se) && se.RetryAfter > d {
+		d = se.RetryAfter
+	}
+	return d
+}
+
+// errorText keeps an error's codes for the job row; errors in hearth carry
+// ids and codes, never content.
+func errorText(err error) string {
+	s := err.Error()
+	if len(s) > 500 {
+		s = s[:500]
+	}
+	return s
+}
+
+// SaveResult records partial progress of a job in hand (for example the id
+// of a message already sent), so that a retry resumes from it.
+func (e *Engine) SaveResult(ctx context.Context, j *hearth.Job, result string) error {
+	if err := e.Jobs.SaveJobResult(ctx, j.ID, e.Owner, result); err != nil {
+		return fmt.Errorf("save job result: %w", err)
+	}
+	j.Result = result
+	return nil
+}
