@@ -1,0 +1,305 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/hearthbot/hearth"
+)
+
+type alertRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	GuildID     string
+	GroupID     int64
+	UserID      string
+	Urgency     string
+	Relapse     bool
+	Note        string // encrypted: see Keyring
+	Status      string
+	CreatedAt   time.Time
+	AckBy       string
+	AckAt       sql.NullTime
+	ResolvedBy  string
+	ResolvedAt  sql.NullTime
+	EscalatedAt sql.NullTime
+}
+
+func (alertRow) TableName() string { return "alerts" }
+
+type deliveryRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	AlertID     int64
+	RecipientID string
+	Role        string
+	ChannelID   string
+	MessageID   string
+	Status      string
+	UpdatedAt   time.Time
+}
+
+func (deliveryRow) TableName() string { return "alert_deliveries" }
+
+func (db *DB) newAlertRow(a *hearth.Alert) (*alertRow, error) {
+	note, err := db.keys.encrypt(a.Note)
+	if err != nil {
+		return nil, err
+	}
+	return &alertRow{
+		ID: a.ID, GuildID: a.GuildID, GroupID: a.GroupID, UserID: a.UserID,
+		Urgency: string(a.Urgency), Relapse: a.Relapse, Note: note, Status: string(a.Status),
+		CreatedAt: utc(a.CreatedAt), AckBy: a.AckBy, AckAt: nullTime(a.AckAt),
+		ResolvedBy: a.ResolvedBy, ResolvedAt: nullTime(a.ResolvedAt), EscalatedAt: nullTime(a.EscalatedAt),
+	}, nil
+}
+
+func (db *DB) alert(r *alertRow) (*hearth.Alert, error) {
+	note, err := db.keys.decrypt(r.Note)
+	if err != nil {
+		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
+	}
+	return &hearth.Alert{
+		ID: r.ID, GuildID: r.GuildID, GroupID: r.GroupID, UserID: r.UserID,
+		Urgency: hearth.Urgency(r.Urgency), Relapse: r.Relapse, Note: note,
+		Status: hearth.AlertStatus(r.Status), CreatedAt: r.CreatedAt.UTC(),
+		AckBy: r.AckBy, AckAt: fromNull(r.AckAt), ResolvedBy: r.ResolvedBy,
+		ResolvedAt: fromNull(r.ResolvedAt), EscalatedAt: fromNull(r.EscalatedAt),
+	}, nil
+}
+
+func newDeliveryRow(d *hearth.AlertDelivery) *deliveryRow {
+	return &deliveryRow{
+		ID: d.ID, AlertID: d.AlertID, RecipientID: d.RecipientID, Role: d.Role,
+		ChannelID: d.ChannelID, MessageID: d.MessageID, Status: string(d.Status), UpdatedAt: utc(d.UpdatedAt),
+	}
+}
+
+func (r *deliveryRow) domain() *hearth.AlertDelivery {
+	return &hearth.AlertDelivery{
+		ID: r.ID, AlertID: r.AlertID, RecipientID: r.RecipientID, Role: r.Role,
+		ChannelID: r.ChannelID, MessageID: r.MessageID, Status: hearth.DeliveryStatus(r.Status),
+		UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+func errNoAlert() error { return hearth.Errorf(hearth.ENOTFOUND, "That alert does not exist.") }
+
+// alertJobs points jobs at alert id: an unset AlertID becomes id and
+// hearth.AlertKeyPlaceholder in a key becomes the id ("alert:{alert}:dm:123"
+// becomes "alert:7:dm:123").
+func alertJobs(jobs []*hearth.Job, id int64) {
+	for _, j := range jobs {
+		if j.AlertID == 0 {
+			j.AlertID = id
+		}
+		j.Key = strings.ReplaceAll(j.Key, hearth.AlertKeyPlaceholder, strconv.FormatInt(id, 10))
+	}
+}
+
+// CreateAlert stores an alert (note encrypted; status open and CreatedAt the
+// clock, if unset), its deliveries (pending, if unset) and the jobs that
+// deliver them, in one transaction, and sets the ids. Deliveries and jobs
+// get the new alert's id; a job key may hold hearth.AlertKeyPlaceholder
+// ("{alert}"), which is replaced by it.
+// An unknown group is ENOTFOUND.
+func (db *DB) CreateAlert(ctx context.Context, a *hearth.Alert, deliveries []*hearth.AlertDelivery, jobs []*hearth.Job) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		row, err := db.newAlertRow(a)
+		if err != nil {
+			return err
+		}
+		row.ID = 0
+		if row.Status == "" {
+			row.Status = string(hearth.AlertOpen)
+		}
+		if row.CreatedAt.IsZero() {
+			row.CreatedAt = db.now()
+		}
+		if err := tx.Create(row).Error; err != nil {
+			if isForeignKey(err) {
+				return errNoGroup()
+			}
+			return fmt.Errorf("create alert: %w", err)
+		}
+		now := db.now()
+		drows := make([]*deliveryRow, len(deliveries))
+		for i, d := range deliveries {
+			drows[i] = newDeliveryRow(d)
+			drows[i].ID, drows[i].AlertID, drows[i].UpdatedAt = 0, row.ID, now
+			if drows[i].Status == "" {
+				drows[i].Status = string(hearth.DeliveryPending)
+			}
+			if err := tx.Create(drows[i]).Error; err != nil {
+				if isDuplicate(err) {
+					return fmt.Errorf("create alert: recipient %s listed twice", d.RecipientID)
+				}
+				return fmt.Errorf("create alert: delivery: %w", err)
+			}
+		}
+		alertJobs(jobs, row.ID)
+		if err := db.enqueue(tx, jobs); err != nil {
+			return err
+		}
+		a.ID, a.Status, a.CreatedAt = row.ID, hearth.AlertStatus(row.Status), row.CreatedAt
+		for i, d := range deliveries {
+			*d = *drows[i].domain()
+		}
+		return nil
+	})
+}
+
+// Alert returns an alert with its note decrypted, or ENOTFOUND.
+func (db *DB) Alert(ctx context.Context, id int64) (*hearth.Alert, error) {
+	var row alertRow
+	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		if isNotFound(err) {
+			return nil, errNoAlert()
+		}
+		return nil, fmt.Errorf("read alert %d: %w", id, err)
+	}
+	return db.alert(&row)
+}
+
+// Deliveries returns an alert's deliveries in the order they were added.
+func (db *DB) Deliveries(ctx context.Context, alertID int64) ([]*hearth.AlertDelivery, error) {
+	var rows []deliveryRow
+	if err := db.gorm.WithContext(ctx).Where("alert_id = ?", alertID).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read deliveries of alert %d: %w", alertID, err)
+	}
+	out := make([]*hearth.AlertDelivery, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// AddDelivery adds a delivery (pending, if Status is unset) unless the
+// alert already has one for that recipient, and returns the stored one.
+// An unknown alert is ENOTFOUND.
+func (db *DB) AddDelivery(ctx context.Context, d *hearth.AlertDelivery) (*hearth.AlertDelivery, error) {
+	var out *hearth.AlertDelivery
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&alertRow{}).Where("id = ?", d.AlertID).Count(&n).Error; err != nil {
+			return fmt.Errorf("add delivery: %w", err)
+		}
+		if n == 0 {
+			return errNoAlert()
+		}
+		row := newDeliveryRow(d)
+		row.ID, row.UpdatedAt = 0, db.now()
+		if row.Status == "" {
+			row.Status = string(hearth.DeliveryPending)
+		}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row).Error; err != nil {
+			return fmt.Errorf("add delivery: %w", err)
+		}
+		var stored deliveryRow
+		if err := tx.Where("alert_id = ? AND recipient_id = ?", d.AlertID, d.RecipientID).Take(&stored).Error; err != nil {
+			return fmt.Errorf("add delivery: %w", err)
+		}
+		out = stored.domain()
+		return nil
+	})
+	return out, err
+}
+
+// UpdateDelivery saves a delivery's channel, message and status, or returns
+// ENOTFOUND.
+func (db *DB) UpdateDelivery(ctx context.Context, d *hearth.AlertDelivery) error {
+	now := db.now()
+	res := db.gorm.WithContext(ctx).Model(&deliveryRow{}).Where("id = ?", d.ID).Updates(map[string]any{
+		"channel_id": d.ChannelID, "message_id": d.MessageID, "status": string(d.Status), "updated_at": now,
+	})
+	if res.Error != nil {
+		return fmt.Errorf("update delivery %d: %w", d.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return hearth.Errorf(hearth.ENOTFOUND, "That alert delivery does not exist.")
+	}
+	d.UpdatedAt = now
+	return nil
+}
+
+// TransitionAlert applies fn to the alert and saves it together with the
+// jobs fn returns (enqueued as by EnqueueJobs, pointed at the alert as by
+// CreateAlert) and its audit entry, if any, in one transaction. fn may not
+// change the alert's id, guild, group, member or creation time. An error
+// from fn changes nothing and is returned as is.
+func (db *DB) TransitionAlert(ctx context.Context, id int64, fn func(*hearth.Alert) ([]*hearth.Job, *hearth.AuditEntry, error)) (*hearth.Alert, error) {
+	var out *hearth.Alert
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var row alertRow
+		if err := forUpdate(tx).Where("id = ?", id).Take(&row).Error; err != nil {
+			if isNotFound(err) {
+				return errNoAlert()
+			}
+			return fmt.Errorf("transition alert %d: %w", id, err)
+		}
+		a, err := db.alert(&row)
+		if err != nil {
+			return err
+		}
+		note := a.Note
+		jobs, audit, err := fn(a)
+		if err != nil {
+			return err
+		}
+		a.ID, a.GuildID, a.GroupID, a.UserID, a.CreatedAt = row.ID, row.GuildID, row.GroupID, row.UserID, row.CreatedAt.UTC()
+		newRow, err := db.newAlertRow(a)
+		if err != nil {
+			return err
+		}
+		if a.Note == note {
+			newRow.Note = row.Note // unchanged: keep the stored ciphertext
+		}
+		if err := tx.Save(newRow).Error; err != nil {
+			return fmt.Errorf("transition alert %d: %w", id, err)
+		}
+		alertJobs(jobs, id)
+		if err := db.enqueue(tx, jobs); err != nil {
+			return err
+		}
+		if audit != nil {
+			if audit.GuildID == "" {
+				audit.GuildID = a.GuildID
+			}
+			if audit.Target == "" {
+				audit.Target = "alert:" + strconv.FormatInt(id, 10)
+			}
+		}
+		out = a
+		return db.saveAudit(tx, audit)
+	})
+	return out, err
+}
+
+// OpenAlerts returns the open and acknowledged alerts of the given groups,
+// oldest first, notes decrypted.
+func (db *DB) OpenAlerts(ctx context.Context, groupIDs []int64) ([]*hearth.Alert, error) {
+	if len(groupIDs) == 0 {
+		return nil, nil
+	}
+	var rows []alertRow
+	err := db.gorm.WithContext(ctx).
+		Where("group_id IN ? AND status IN ?", groupIDs, []string{string(hearth.AlertOpen), string(hearth.AlertAcknowledged)}).
+		Order("created_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read open alerts: %w", err)
+	}
+	out := make([]*hearth.Alert, len(rows))
+	for i := range rows {
+		a, err := db.alert(&rows[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
+}

@@ -1,0 +1,153 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hearthbot/hearth"
+)
+
+type checkInRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	MeetingID int64
+	GroupID   int64
+	UserID    string
+	Mood      int
+	Note      string // encrypted: see Keyring
+	CreatedAt time.Time
+}
+
+func (checkInRow) TableName() string { return "check_ins" }
+
+func (db *DB) newCheckInRow(c *hearth.CheckIn) (*checkInRow, error) {
+	note, err := db.keys.encrypt(c.Note)
+	if err != nil {
+		return nil, err
+	}
+	return &checkInRow{
+		ID: c.ID, MeetingID: c.MeetingID, GroupID: c.GroupID, UserID: c.UserID,
+		Mood: c.Mood, Note: note, CreatedAt: utc(c.CreatedAt),
+	}, nil
+}
+
+func (db *DB) checkIn(r *checkInRow) (*hearth.CheckIn, error) {
+	note, err := db.keys.decrypt(r.Note)
+	if err != nil {
+		return nil, fmt.Errorf("check-in %d: %w", r.ID, err)
+	}
+	return &hearth.CheckIn{
+		ID: r.ID, MeetingID: r.MeetingID, GroupID: r.GroupID, UserID: r.UserID,
+		Mood: r.Mood, Note: note, CreatedAt: r.CreatedAt.UTC(),
+	}, nil
+}
+
+func errNoCheckIn() error {
+	return hearth.Errorf(hearth.ENOTFOUND, "You have not checked in to this meeting.")
+}
+
+// CreateCheckIn records a member's attendance at a meeting, with the note
+// encrypted, and sets c.ID, c.GroupID (the meeting's group) and c.CreatedAt
+// (the clock, if zero). A second check-in to the same meeting is ECONFLICT;
+// an unknown meeting ENOTFOUND.
+func (db *DB) CreateCheckIn(ctx context.Context, c *hearth.CheckIn) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		var m meetingRow
+		if err := tx.Select("id", "group_id").Where("id = ?", c.MeetingID).Take(&m).Error; err != nil {
+			if isNotFound(err) {
+				return errNoMeeting()
+			}
+			return fmt.Errorf("create check-in: %w", err)
+		}
+		row, err := db.newCheckInRow(c)
+		if err != nil {
+			return err
+		}
+		row.ID, row.GroupID = 0, m.GroupID
+		if row.CreatedAt.IsZero() {
+			row.CreatedAt = db.now()
+		}
+		if err := tx.Create(row).Error; err != nil {
+			if isDuplicate(err) {
+				return hearth.Errorf(hearth.ECONFLICT, "You have already checked in to this meeting.")
+			}
+			return fmt.Errorf("create check-in: %w", err)
+		}
+		c.ID, c.GroupID, c.CreatedAt = row.ID, row.GroupID, row.CreatedAt
+		return nil
+	})
+}
+
+// UpdateCheckIn applies fn to a member's check-in and saves it in one
+// transaction; fn may change only the mood and the note. An error from fn
+// changes nothing and is returned as is.
+func (db *DB) UpdateCheckIn(ctx context.Context, meetingID int64, userID string, fn func(*hearth.CheckIn) error) (*hearth.CheckIn, error) {
+	var out *hearth.CheckIn
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var row checkInRow
+		if err := forUpdate(tx).Where("meeting_id = ? AND user_id = ?", meetingID, userID).Take(&row).Error; err != nil {
+			if isNotFound(err) {
+				return errNoCheckIn()
+			}
+			return fmt.Errorf("update check-in: %w", err)
+		}
+		c, err := db.checkIn(&row)
+		if err != nil {
+			return err
+		}
+		note := c.Note
+		if err := fn(c); err != nil {
+			return err
+		}
+		updates := map[string]any{"mood": c.Mood}
+		if c.Note != note {
+			if updates["note"], err = db.keys.encrypt(c.Note); err != nil {
+				return err
+			}
+		}
+		if err := tx.Model(&row).Updates(updates).Error; err != nil {
+			return fmt.Errorf("update check-in: %w", err)
+		}
+		orig, err := db.checkIn(&row)
+		if err != nil {
+			return err
+		}
+		orig.Mood, orig.Note = c.Mood, c.Note
+		out = orig
+		return nil
+	})
+	return out, err
+}
+
+// CheckIn returns a member's check-in to a meeting, note decrypted, or ENOTFOUND.
+func (db *DB) CheckIn(ctx context.Context, meetingID int64, userID string) (*hearth.CheckIn, error) {
+	var row checkInRow
+	err := db.gorm.WithContext(ctx).Where("meeting_id = ? AND user_id = ?", meetingID, userID).Take(&row).Error
+	if isNotFound(err) {
+		return nil, errNoCheckIn()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read check-in: %w", err)
+	}
+	return db.checkIn(&row)
+}
+
+// CheckIns returns the check-ins of a meeting in the order they were made,
+// notes decrypted.
+func (db *DB) CheckIns(ctx context.Context, meetingID int64) ([]*hearth.CheckIn, error) {
+	var rows []checkInRow
+	if err := db.gorm.WithContext(ctx).Where("meeting_id = ?", meetingID).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read check-ins of meeting %d: %w", meetingID, err)
+	}
+	out := make([]*hearth.CheckIn, len(rows))
+	for i := range rows {
+		c, err := db.checkIn(&rows[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}

@@ -1,0 +1,209 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+
+	"github.com/hearthbot/hearth"
+)
+
+// Drivers accepted by Open.
+const (
+	DriverSQLite   = "sqlite"
+	DriverPostgres = "postgres"
+)
+
+// sqliteParams are the mattn/go-sqlite3 DSN parameters every SQLite
+// connection gets: write-ahead logging (many readers, one writer), waiting up
+// to 5 s for the write lock instead of failing, BEGIN IMMEDIATE for every
+// transaction (so a read-then-write transaction never fails to upgrade its
+// lock), and enforced foreign keys (ON DELETE CASCADE).
+const sqliteParams = "_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=on"
+
+// Options configure a DB.
+type Options struct {
+	// Now is the clock; nil means time.Now. Its readings are stored in UTC.
+	Now func() time.Time
+	// Keys encrypts and decrypts notes. With nil Keys, writing or reading a
+	// non-empty note fails: notes are never stored in plain text.
+	Keys *Keyring
+	// MaxOpenConns bounds the connection pool; 0 picks a default (one for an
+	// in-memory SQLite database, whose connections would not share data).
+	MaxOpenConns int
+}
+
+// DB is hearth's database. It is safe for concurrent use.
+type DB struct {
+	gorm   *gorm.DB
+	sql    *sql.DB
+	driver string
+	clock  func() time.Time
+	keys   *Keyring
+}
+
+var (
+	_ hearth.GuildStore      = (*DB)(nil)
+	_ hearth.AuditStore      = (*DB)(nil)
+	_ hearth.GroupStore      = (*DB)(nil)
+	_ hearth.MembershipStore = (*DB)(nil)
+	_ hearth.MeetingStore    = (*DB)(nil)
+	_ hearth.AlertStore      = (*DB)(nil)
+	_ hearth.JobStore        = (*DB)(nil)
+)
+
+// Open connects to the database. driver is "sqlite" (dsn: a file path,
+// ":memory:" or a "file:" URI; hearth's SQLite parameters are added) or
+// "postgres" (dsn: a libpq URL or key=value string). Open does not migrate:
+// call Migrate.
+func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
+	db := &DB{clock: opts.Now, keys: opts.Keys}
+	if db.clock == nil {
+		db.clock = time.Now
+	}
+	var dial gorm.Dialector
+	maxConns := opts.MaxOpenConns
+	switch driver {
+	case DriverSQLite, "sqlite3":
+		db.driver = DriverSQLite
+		dial = sqlite.Open(SQLiteDSN(dsn))
+		if isMemorySQLite(dsn) {
+			maxConns = 1
+		} else if maxConns == 0 {
+			// Readers run in parallel under WAL; writers queue on the
+			// busy timeout, so a few connections are enough.
+			maxConns = max(4, runtime.GOMAXPROCS(0))
+		}
+	case DriverPostgres, "postgresql", "pgx":
+		db.driver = DriverPostgres
+		dial = postgres.Open(dsn)
+		if maxConns == 0 {
+			maxConns = 10
+		}
+	default:
+		return nil, fmt.Errorf("open database: unknown driver %q (use sqlite or postgres)", driver)
+	}
+	g, err := gorm.Open(dial, &gorm.Config{
+		// SQL parameters may carry (encrypted) notes and ids: never log them.
+		Logger:                 logger.Discard,
+		NowFunc:                db.now,
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", db.driver, err)
+	}
+	db.gorm = g
+	if db.sql, err = g.DB(); err != nil {
+		return nil, fmt.Errorf("open %s database: %w", db.driver, err)
+	}
+	db.sql.SetMaxOpenConns(maxConns)
+	db.sql.SetMaxIdleConns(maxConns)
+	if err := db.Ping(ctx); err != nil {
+		db.sql.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// SQLiteDSN returns the mattn/go-sqlite3 DSN for a path, ":memory:" or
+// "file:" URI, with hearth's parameters added. Parameters already in dsn win.
+func SQLiteDSN(dsn string) string {
+	if strings.Contains(dsn, "?") {
+		return dsn + "&" + sqliteParams
+	}
+	return dsn + "?" + sqliteParams
+}
+
+func isMemorySQLite(dsn string) bool {
+	return strings.HasPrefix(dsn, ":memory:") || strings.HasPrefix(dsn, "file::memory:") ||
+		strings.Contains(dsn, "mode=memory")
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.sql.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s database: %w", db.driver, err)
+	}
+	return nil
+}
+
+// Driver returns "sqlite" or "postgres".
+func (db *DB) Driver() string { return db.driver }
+
+// now reads the clock in UTC at the precision both databases keep.
+func (db *DB) now() time.Time { return utc(db.clock()) }
+
+// utc converts t to UTC at microsecond precision; the zero time stays zero.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: utc(t), Valid: true}
+}
+
+// fromNull reads NULL as the zero time.
+func fromNull(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// tx runs fn in a transaction; fn's error rolls back and is returned as is.
+// On SQLite the transaction begins IMMEDIATE, so transactions that write are
+// serialised from their start.
+func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.gorm.WithContext(ctx).Transaction(fn)
+}
+
+// forUpdate locks the rows a query reads until the transaction ends (SELECT
+// … FOR UPDATE on PostgreSQL; SQLite's dialect drops the clause, and its
+// immediate transactions already hold the database's write lock).
+func forUpdate(tx *gorm.DB) *gorm.DB {
+	return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+}
+
+// isDuplicate reports a unique-constraint violation.
+func isDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+// isNotFound reports a First that found no row.
+func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// saveAudit stores an audit entry in tx, stamped with the clock. An entry
+// without an Action is not stored.
+func (db *DB) saveAudit(tx *gorm.DB, e *hearth.AuditEntry) error {
+	if e == nil || e.Action == "" {
+		return nil
+	}
+	row := auditRow{GuildID: e.GuildID, ActorID: e.ActorID, Action: e.Action, Target: e.Target, At: db.now()}
+	if err := tx.Create(&row).Error; err != nil {
+		return fmt.Errorf("save audit entry: %w", err)
+	}
+	e.ID, e.At = row.ID, row.At
+	return nil
+}
+
+// isForeignKey reports a foreign-key violation: a parent row is missing.
+func isForeignKey(err error) bool { return errors.Is(err, gorm.ErrForeignKeyViolated) }

@@ -1,0 +1,165 @@
+package storage_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/storage"
+)
+
+// postgresEnv names the PostgreSQL DSN that, when set, makes every test also
+// run against PostgreSQL, each in a schema of its own.
+const postgresEnv = "HEARTH_TEST_POSTGRES_DSN"
+
+// testNow is the clock of the test databases.
+var testNow = time.Date(2025, 3, 30, 0, 30, 0, 0, time.UTC)
+
+var (
+	testKey = bytes.Repeat([]byte{0x42}, storage.KeySize)
+	oldKey  = bytes.Repeat([]byte{0x17}, storage.KeySize)
+)
+
+// testOptions are the options of a test database: the fixed clock and a
+// keyring with testKey.
+func testOptions(t *testing.T) storage.Options {
+	t.Helper()
+	keys, err := storage.NewKeyring(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return storage.Options{Now: func() time.Time { return testNow }, Keys: keys}
+}
+
+// forEachDSN runs fn as a subtest per database engine, with a fresh empty
+// database: "sqlite" (a WAL file in a temp dir) and, if postgresEnv is set,
+// "postgres" (a new schema, dropped after the test).
+func forEachDSN(t *testing.T, fn func(t *testing.T, driver, dsn string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, storage.DriverSQLite, filepath.Join(t.TempDir(), "hearth.db"))
+	})
+	if os.Getenv(postgresEnv) != "" {
+		t.Run("postgres", func(t *testing.T) {
+			fn(t, storage.DriverPostgres, newPostgresSchema(t))
+		})
+	}
+}
+
+// forEachDB runs fn per database engine with a fresh migrated database.
+func forEachDB(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
+	t.Helper()
+	forEachDSN(t, func(t *testing.T, driver, dsn string) {
+		fn(t, openMigrated(t, driver, dsn, testOptions(t)))
+	})
+}
+
+// openTestDB returns a fresh migrated SQLite database in a temp file.
+func openTestDB(t *testing.T) *storage.DB {
+	t.Helper()
+	return openMigrated(t, storage.DriverSQLite, filepath.Join(t.TempDir(), "hearth.db"), testOptions(t))
+}
+
+// openDB opens a handle closed at the end of the test.
+func openDB(t *testing.T, driver, dsn string, opts storage.Options) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(context.Background(), driver, dsn, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return db
+}
+
+func openMigrated(t *testing.T, driver, dsn string, opts storage.Options) *storage.DB {
+	t.Helper()
+	db := openDB(t, driver, dsn, opts)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// newPostgresSchema creates a schema for one test and returns a DSN whose
+// search_path is that schema.
+func newPostgresSchema(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv(postgresEnv)
+	admin, err := sql.Open("pgx", base) // registered by the postgres driver storage links
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("t_%016x", rand.Uint64())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Error(err)
+		}
+		admin.Close()
+	})
+	if !strings.Contains(base, "://") {
+		return base + " search_path=" + schema
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// wantCode fails the test unless err has the hearth error code.
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := hearth.ErrorCode(err); got != code {
+		t.Fatalf("error %v: code %q, want %q", err, got, code)
+	}
+}
+
+// noErr fails the test on an error.
+func noErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+var errTest = errors.New("fn refused")
+
+// newGroup stores a valid group named name in guild.
+func newGroup(t *testing.T, db *storage.DB, guild, name string) *hearth.Group {
+	t.Helper()
+	g := &hearth.Group{
+		GuildID: guild, Name: name, ChannelID: "c1", FacilitatorID: "fac", ObserverID: "obs",
+		Timezone: "Europe/Madrid", LengthMinutes: 90, Sharers: 2,
+		ReminderOffsets: []time.Duration{24 * time.Hour, time.Hour},
+	}
+	noErr(t, db.CreateGroup(context.Background(), g, hearth.AuditEntry{ActorID: "admin", Action: "group.create"}))
+	return g
+}
+
+// newMeeting stores a scheduled meeting of g starting at start.
+func newMeeting(t *testing.T, db *storage.DB, g *hearth.Group, start time.Time) *hearth.Meeting {
+	t.Helper()
+	m := &hearth.Meeting{GroupID: g.ID, StartsAt: start, EndsAt: start.Add(g.Length())}
+	noErr(t, db.CreateMeeting(context.Background(), m))
+	return m
+}
