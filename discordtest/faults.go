@@ -155,6 +155,8 @@ func rateLimitResponse(retryAfter time.Duration, global bool) *response {
 		"global":      global,
 	})
 	scope := "user"
+	// X-RateLimit-Global is sent only when true: discordgo treats any value,
+	// "false" included, as a global limit.
 	if global {
 		scope = "global"
 		r.header.Set("X-RateLimit-Global", "true")

@@ -25,8 +25,54 @@ func TestServer_Validation(t *testing.T) {
 		if status, code := restCode(t, err); status != http.StatusBadRequest || code != 50035 {
 			t.Fatalf("invalid callback: %d %d", status, code)
 		}
-		if errs := rec.errors(); len(errs) != 1 || !strings.Contains(errs[0], "/callback") {
+		// The OpenAPI document caught it, not only the fake's own checks.
+		if errs := rec.errors(); len(errs) != 1 || !strings.Contains(errs[0], "/callback") || !strings.Contains(errs[0], "request body") {
 			t.Fatalf("reported = %q", errs)
+		}
+	})
+	t.Run("RealisticBodies", func(t *testing.T) {
+		t.Parallel()
+		srv := discordtest.NewServer(t) // any schema complaint fails this test
+		w := setup(srv)
+		b := connect(t, srv)
+		row := []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "Let the psychologists know", Style: discordgo.DangerButton, CustomID: "alert:raise"},
+			discordgo.Button{Label: "Docs", Style: discordgo.LinkButton, URL: "https://example.org"},
+		}}}
+		embeds := []*discordgo.MessageEmbed{{
+			Title: "Next meeting", Description: "Tuesday", Color: 0x5865F2, Timestamp: "2026-03-03T19:00:00Z",
+			Fields: []*discordgo.MessageEmbedField{{Name: "Sharers", Value: "alice, bob", Inline: true}},
+			Footer: &discordgo.MessageEmbedFooter{Text: "hearth"},
+		}}
+		none := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+		m, err := b.ChannelMessageSendComplex(w.channel, &discordgo.MessageSend{Content: "Reminder", Embeds: embeds, Components: row, AllowedMentions: none})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.ChannelMessageEditComplex(discordgo.NewMessageEdit(w.channel, m.ID).SetContent("Moved").SetEmbeds(embeds)); err != nil {
+			t.Fatal(err)
+		}
+		srv.SlashCommand(discordtest.InteractionSpec{GuildID: w.guild, ChannelID: w.channel, User: w.alice}, "checkin")
+		got := recv(t, b.interactions)
+		err = b.InteractionRespond(got, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
+			CustomID: "checkin", Title: "Check in",
+			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.TextInput{CustomID: "note", Label: "Note", Style: discordgo.TextInputParagraph, MaxLength: 500},
+			}}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.SlashCommand(discordtest.InteractionSpec{GuildID: w.guild, ChannelID: w.channel, User: w.alice}, "next")
+		got = recv(t, b.interactions)
+		if err := b.InteractionRespond(got, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.InteractionResponseEdit(got, &discordgo.WebhookEdit{Embeds: &embeds, Components: &row, AllowedMentions: none}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.FollowupMessageCreate(got, true, &discordgo.WebhookParams{Embeds: embeds, AllowedMentions: none}); err != nil {
+			t.Fatal(err)
 		}
 	})
 	t.Run("ErrContentTooLong", func(t *testing.T) {
