@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -111,5 +113,44 @@ func TestDB_UpdateMembership(t *testing.T) {
 			_, err := db.UpdateMembership(ctx, g.ID, "u2", func(*hearth.Membership) error { return nil })
 			wantCode(t, err, hearth.ENOTFOUND)
 		})
+	})
+}
+
+// TestDB_Membership_Concurrent checks that concurrent joins get distinct
+// places in the queue and concurrent updates lose nothing (row locks on
+// PostgreSQL, immediate transactions on SQLite).
+func TestDB_Membership_Concurrent(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		g := newGroup(t, db, "guild", "Busy")
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, 2*n)
+		for i := range n {
+			wg.Go(func() { errs <- db.Join(ctx, &hearth.Membership{GroupID: g.ID, UserID: fmt.Sprintf("u%d", i)}) })
+		}
+		wg.Wait()
+		for range n {
+			wg.Go(func() {
+				_, err := db.UpdateMembership(ctx, g.ID, "u0", func(m *hearth.Membership) error { m.Shares++; return nil })
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			noErr(t, err)
+		}
+		ms, err := db.Members(ctx, g.ID)
+		noErr(t, err)
+		for i, m := range ms {
+			if m.Seq != int64(i+1) {
+				t.Fatalf("member %d has seq %d", i, m.Seq)
+			}
+		}
+		m, _ := db.Membership(ctx, g.ID, "u0")
+		if m.Shares != n {
+			t.Fatalf("shares %d after %d increments", m.Shares, n)
+		}
 	})
 }
