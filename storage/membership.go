@@ -42,7 +42,9 @@ func (r *membershipRow) domain() *hearth.Membership {
 	}
 }
 
-func errNotMember() error { return hearth.Errorf(hearth.ENOTFOUND, "You are not a member of this group.") }
+func errNotMember() error {
+	return hearth.Errorf(hearth.ENOTFOUND, "You are not a member of this group.")
+}
 
 func errAlreadyMember() error {
 	return hearth.Errorf(hearth.ECONFLICT, "You are already a member of this group.")
