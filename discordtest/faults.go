@@ -128,12 +128,12 @@ func (s *Server) takeFaultLocked(method string, path []string) *response {
 }
 
 // admitLocked applies the global limit: a sliding one-second window over
-// authorized requests, on the server's clock.
+// authorized requests, on the limiter's own clock.
 func (s *Server) admitLocked() *response {
 	if s.cfg.globalLimit <= 0 {
 		return nil
 	}
-	now := s.now()
+	now := s.cfg.limiterNow()
 	cut := 0
 	for cut < len(s.window) && !s.window[cut].After(now.Add(-time.Second)) {
 		cut++

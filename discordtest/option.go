@@ -8,6 +8,7 @@ type Option func(*config)
 type config struct {
 	heartbeat   time.Duration
 	now         func() time.Time
+	limiterNow  func() time.Time
 	globalLimit int
 	validate    bool
 	token       string
@@ -18,6 +19,7 @@ func defaultConfig() config {
 	return config{
 		heartbeat:   41250 * time.Millisecond,
 		now:         time.Now,
+		limiterNow:  time.Now,
 		globalLimit: 50,
 		validate:    true,
 		token:       "test-bot-token",
@@ -30,16 +32,25 @@ func WithHeartbeatInterval(d time.Duration) Option {
 	return func(c *config) { c.heartbeat = d }
 }
 
-// WithClock replaces the clock used for timestamps, nonce expiry, the
-// 3-second interaction deadline and the global rate-limit window, so tests
-// can move time without sleeping.
+// WithClock replaces the clock used for timestamps, snowflakes, nonce expiry
+// and the 3-second interaction deadline, so tests can move time without
+// sleeping. It does not move the global rate-limit window (see
+// WithRateLimitClock): that limit is about real throughput, and a frozen test
+// clock would otherwise rate-limit a long test forever.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }
 
+// WithRateLimitClock replaces the clock of the global rate limiter's sliding
+// one-second window, for deterministic tests of the limiter itself.
+func WithRateLimitClock(now func() time.Time) Option {
+	return func(c *config) { c.limiterNow = now }
+}
+
 // WithGlobalRateLimit sets how many authorized requests per sliding second
 // the server admits before answering 429 with global=true; 0 turns the
-// limiter off. Discord's default for bots is 50.
+// limiter off. Discord's default for bots is 50. Interaction callbacks and
+// webhook routes are exempt, as on Discord.
 func WithGlobalRateLimit(n int) Option {
 	return func(c *config) { c.globalLimit = n }
 }

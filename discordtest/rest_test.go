@@ -163,7 +163,7 @@ func TestServer_RateLimits(t *testing.T) {
 	t.Run("GlobalLimiter", func(t *testing.T) {
 		t.Parallel()
 		clk := newClock()
-		srv := discordtest.NewServer(t, discordtest.WithClock(clk.Now), discordtest.WithGlobalRateLimit(5), discordtest.WithoutValidation())
+		srv := discordtest.NewServer(t, discordtest.WithRateLimitClock(clk.Now), discordtest.WithGlobalRateLimit(5), discordtest.WithoutValidation())
 		get := func() int {
 			req, _ := http.NewRequest("GET", srv.URL+"/api/v10/users/@me", nil)
 			req.Header.Set("Authorization", "Bot "+srv.Token)
@@ -186,10 +186,22 @@ func TestServer_RateLimits(t *testing.T) {
 			t.Fatalf("after the window slid: %d", s)
 		}
 	})
+	t.Run("TestClockDoesNotFreezeTheWindow", func(t *testing.T) {
+		t.Parallel()
+		clk := newClock() // frozen unless advanced
+		srv := discordtest.NewServer(t, discordtest.WithClock(clk.Now), discordtest.WithGlobalRateLimit(1), discordtest.WithoutValidation())
+		b := newSession(t, srv)
+		b.ShouldRetryOnRateLimit = true
+		for i := range 3 { // each waits out the real window instead of failing forever
+			if _, err := b.User("@me"); err != nil {
+				t.Fatalf("request %d: %v", i, err)
+			}
+		}
+	})
 	t.Run("DefaultIs50", func(t *testing.T) {
 		t.Parallel()
 		clk := newClock()
-		srv := discordtest.NewServer(t, discordtest.WithClock(clk.Now), discordtest.WithoutValidation())
+		srv := discordtest.NewServer(t, discordtest.WithRateLimitClock(clk.Now), discordtest.WithoutValidation())
 		b := newSession(t, srv)
 		for i := range 50 {
 			if _, err := b.User("@me"); err != nil {
