@@ -72,7 +72,8 @@ func ParseSchedule(expr string, loc *time.Location, anchor time.Time) (Schedule,
 		}
 	}
 	if s.Next(anchor).IsZero() {
-		return nil, scheduleError(expr, "it never fires: no date matches it")
+		return nil, Errorf(EINVALID, "The schedule `%s` never fires: no date matches it (check the day of month and the month). %s",
+			scheduleQuote(expr), scheduleAccepted)
 	}
 	return s, nil
 }
@@ -120,18 +121,24 @@ const scheduleAccepted = "Use a friendly form such as `every tuesday at 19:00`, 
 // scheduleError returns the EINVALID error for expr, with the problem when
 // it is known.
 func scheduleError(expr, problem string) error {
-	quoted := strings.Join(strings.Fields(expr), " ")
+	quoted := scheduleQuote(expr)
 	if quoted == "" {
 		return Errorf(EINVALID, "The schedule is empty. %s", scheduleAccepted)
 	}
-	if r := []rune(quoted); len(r) > 80 {
-		quoted = string(r[:80]) + "…"
-	}
-	quoted = strings.ReplaceAll(quoted, "`", "'")
 	if problem == "" {
 		return Errorf(EINVALID, "I can't read `%s` as a schedule. %s", quoted, scheduleAccepted)
 	}
 	return Errorf(EINVALID, "I can't read `%s` as a schedule: %s. %s", quoted, problem, scheduleAccepted)
+}
+
+// scheduleQuote returns expr fit to quote in a message: single spaces, no
+// backticks, at most 80 characters.
+func scheduleQuote(expr string) string {
+	quoted := strings.ReplaceAll(strings.Join(strings.Fields(expr), " "), "`", "'")
+	if r := []rune(quoted); len(r) > 80 {
+		quoted = string(r[:80]) + "…"
+	}
+	return quoted
 }
 
 // wallSchedule evaluates a schedule spec as wall-clock times in loc.

@@ -173,7 +173,7 @@ func parseFriendly(expr, text string) (*scheduleSpec, error) {
 				wd, ok = weekdayNames[strings.TrimSuffix(tok, "s")]
 			}
 			if !ok {
-				return fail("`%s` is not a day: use monday to sunday, or mon, tue, wed, thu, fri, sat, sun", tok)
+				return fail("`%s` is not a day (use monday to sunday, or mon, tue, wed, thu, fri, sat, sun)", tok)
 			}
 			spec.days |= 1 << wd
 		}
