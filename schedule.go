@@ -23,9 +23,9 @@ const scheduleScanDays = 9 * 366
 // ParseSchedule reads a recurring schedule as an admin wrote it (SPEC §2
 // `/schedule set`) and returns it evaluated in loc, the group's time zone
 // (nil means UTC). anchor is when the schedule was set: `every other …`
-// counts its fortnights from the first meeting on or after anchor, and a
-// schedule that does not fire after anchor is rejected as one that never
-// fires.
+// counts its fortnights from the date of the first meeting on or after
+// anchor, and a schedule with no time in the nine years after anchor (such
+// as the cron `0 0 30 2 *`) is rejected as one that never fires.
 //
 // The accepted forms, case-insensitive and with any spacing:
 //
