@@ -39,8 +39,8 @@ const scheduleScanDays = 9 * 366
 // Times are HH:MM in 24-hour form, or 7pm, 7:30pm; "at 09:00 and 18:00"
 // lists several times a day. Cron expressions use robfig/cron's standard
 // syntax (minute hour day-of-month month day-of-week, names such as MON or
-// JAN, ranges, lists, steps, and descriptors such as @weekly); @every and a
-// TZ= prefix are refused because the zone is the group's.
+// JAN, ranges, lists, steps, and descriptors such as @weekly); @every is
+// refused, and so is a TZ= prefix because the zone is the group's.
 //
 // Daylight saving time. Meetings are wall-clock times in loc, for friendly
 // forms and cron alike: `every tuesday at 19:00` in Europe/Madrid is 19:00
@@ -48,9 +48,10 @@ const scheduleScanDays = 9 * 366
 // day (it falls in the gap when clocks spring forward) moves to the first
 // instant after the gap: 02:30 on a day when clocks jump from 02:00 to 03:00
 // happens at 03:00. A local time that occurs twice (clocks fall back)
-// happens once, at its first occurrence. So an hourly cron skips no day but
-// fires once in the repeated hour. Next always returns a time strictly after
-// its argument, in UTC.
+// happens once, at its first occurrence. Several times that land on the same
+// instant fire once: an hourly cron fires once at 03:00 on that spring day,
+// and not again in the repeated hour of a fall-back day. Next always returns
+// a time strictly after its argument, in UTC.
 //
 // Errors are *Error with code EINVALID whose message quotes the input, says
 // what was wrong when that is known, and lists the accepted forms.
