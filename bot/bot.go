@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -56,7 +55,7 @@ type Bot struct {
 // New builds a bot from its options; it does not connect.
 func New(o Options) (*Bot, error) {
 	if o.Router == nil {
-		return nil, errors.New("bot: no router")
+		o.Router = commands.NewRouter()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

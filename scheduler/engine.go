@@ -41,6 +41,9 @@ type Engine struct {
 	mu       sync.Mutex
 	handlers map[hearth.JobKind]Handler
 	wake     chan struct{}
+	inflight int            // jobs claimed and not finished
+	running  map[int64]bool // ids of the jobs in hand
+	changed  chan struct{} // closed and replaced when inflight drops
 }
 
 // NewEngine returns an engine over jobs with sensible defaults.
@@ -62,6 +65,8 @@ func NewEngine(jobs hearth.JobStore, now func() time.Time, log *slog.Logger) *En
 		MaxAttempts: map[hearth.JobKind]int{},
 		handlers:    map[hearth.JobKind]Handler{},
 		wake:        make(chan struct{}, 1),
+		changed:     make(chan struct{}),
+		running:     map[int64]bool{},
 	}
 }
 
@@ -105,6 +110,7 @@ func (e *Engine) Run(ctx context.Context) error {
 			if err != nil && ctx.Err() == nil {
 				e.Log.Error("unable to claim jobs", "error", err)
 			}
+			jobs = e.start(jobs)
 			claimed = len(jobs)
 			for _, j := range jobs {
 				slots <- struct{}{}
@@ -175,6 +181,7 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 		if len(jobs) == 0 {
 			return n, nil
 		}
+		jobs = e.start(jobs)
 		var wg sync.WaitGroup
 		for _, j := range jobs {
 			wg.Add(1)
@@ -185,8 +192,68 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 	}
 }
 
+// WaitIdle returns once no job is in hand and none is due at Now. Tests
+// and the demo use it after moving the clock, instead of sleeping.
+func (e *Engine) WaitIdle(ctx context.Context) error {
+	for {
+		e.mu.Lock()
+		busy, changed := e.inflight > 0, e.changed
+		e.mu.Unlock()
+		if !busy {
+			next, err := e.Jobs.NextDue(ctx)
+			if err != nil {
+				return fmt.Errorf("wait idle: %w", err)
+			}
+			e.mu.Lock()
+			busy = e.inflight > 0
+			e.mu.Unlock()
+			if !busy && (next.IsZero() || next.After(e.Now())) {
+				return nil
+			}
+		}
+		e.Wake()
+		t := time.NewTimer(50 * time.Millisecond) // also re-check if a wake was missed
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-changed:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// start marks claimed jobs as in hand and drops any this process is still
+// running: a lease that expired mid-run (a host paused for minutes) must not
+// start the same work a second time here.
+func (e *Engine) start(jobs []*hearth.Job) []*hearth.Job {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := jobs[:0]
+	for _, j := range jobs {
+		if e.running[j.ID] {
+			continue
+		}
+		e.running[j.ID] = true
+		out = append(out, j)
+	}
+	e.inflight += len(out)
+	return out
+}
+
+func (e *Engine) done(id int64) {
+	e.mu.Lock()
+	delete(e.running, id)
+	e.inflight--
+	close(e.changed)
+	e.changed = make(chan struct{})
+	e.mu.Unlock()
+}
+
 // runJob runs one claimed job and records its outcome.
 func (e *Engine) runJob(ctx context.Context, j *hearth.Job) {
+	defer e.done(j.ID)
 	e.mu.Lock()
 	h := e.handlers[j.Kind]
 	e.mu.Unlock()
@@ -207,7 +274,7 @@ func (e *Engine) runJob(ctx context.Context, j *hearth.Job) {
 		e.finish(ctx, log, j, hearth.JobCancelled, result, "")
 	case hearth.Failure(err) == hearth.FailRetry && !e.exhausted(j):
 		due := e.Now().Add(backoff(j.Attempts+1, err))
-		log.Warn("job will be retried", "attempt", j.Attempts+1, "due", due, "error", err)
+		log.Warn("job will be retried", "attempt", j.Attempts+1, "now", e.Now(), "due", due, "error", err)
 		if rerr := e.Jobs.RetryJob(ctx, j.ID, e.Owner, due, errorText(err)); rerr != nil {
 			log.Error("unable to reschedule job", "error", rerr)
 		}
