@@ -43,7 +43,7 @@ type Engine struct {
 	wake     chan struct{}
 	inflight int            // jobs claimed and not finished
 	running  map[int64]bool // ids of the jobs in hand
-	changed  chan struct{} // closed and replaced when inflight drops
+	changed  chan struct{}  // closed and replaced when inflight drops
 }
 
 // NewEngine returns an engine over jobs with sensible defaults.
