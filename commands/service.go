@@ -27,7 +27,10 @@ type Service struct {
 	Config  hearth.Config
 	// Wake tells the delivery engine that new work is due now.
 	Wake func()
-	Log  *slog.Logger
+	// Replan re-plans a group's meetings and their jobs after its schedule,
+	// zone, length or reminder offsets changed (nil: no planner).
+	Replan func(ctx context.Context, groupID int64) error
+	Log    *slog.Logger
 }
 
 // Register defines every command on rt and routes its handlers.
@@ -41,6 +44,14 @@ func (s *Service) wake() {
 	if s.Wake != nil {
 		s.Wake()
 	}
+}
+
+// replan re-plans a group's meetings, if a planner is wired.
+func (s *Service) replan(ctx context.Context, groupID int64) error {
+	if s.Replan == nil {
+		return nil
+	}
+	return s.Replan(ctx, groupID)
 }
 
 // audit returns an audit entry for an action of the caller.
@@ -58,6 +69,3 @@ func guildOnly(r *Request) error {
 
 // now returns the request's time, in UTC.
 func now(r *Request) time.Time { return r.Now.UTC() }
-
-// ctxDone is a small guard for long loops.
-func ctxDone(ctx context.Context) bool { return ctx.Err() != nil }
