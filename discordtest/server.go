@@ -30,7 +30,7 @@ type Server struct {
 	// BotUser is the bot's user, returned by GET /users/@me and in READY.
 	BotUser *discordgo.User
 
-	t      testing.TB
+	t      TB
 	cfg    config
 	hs     *httptest.Server
 	routes []route
@@ -55,10 +55,22 @@ type Server struct {
 	nonces    nonceCache
 }
 
+// TB is the part of testing.TB the fake uses, so that it also runs outside
+// tests: `hearth demo` plays a week against it.
+type TB interface {
+	Helper()
+	Logf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+var _ TB = testing.TB(nil)
+
 // NewServer starts a fake Discord on 127.0.0.1 and closes it when the test
 // ends. Validation failures and requests to routes the fake does not know are
 // reported through t.Errorf.
-func NewServer(t testing.TB, opts ...Option) *Server {
+func NewServer(t TB, opts ...Option) *Server {
 	t.Helper()
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -90,7 +102,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		case err != nil:
 			t.Errorf("discordtest: loading Discord OpenAPI schema: %v", err)
 		case v == nil:
-			t.Log("discordtest: Discord OpenAPI schema not found; request validation skipped")
+			t.Logf("discordtest: Discord OpenAPI schema not found; request validation skipped")
 		default:
 			s.schema = v
 		}
