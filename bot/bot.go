@@ -50,6 +50,9 @@ type Bot struct {
 	inflight sync.WaitGroup
 	closing  atomic.Bool
 	removers []func()
+
+	dmMu       sync.Mutex
+	dmChannels map[string]string // user id → DM channel id
 }
 
 // New builds a bot from its options; it does not connect.
@@ -112,6 +115,7 @@ func New(o Options) (*Bot, error) {
 		guildID:    o.Discord.GuildID,
 		seen:       newSeenSet(4096),
 		ready:      make(chan struct{}),
+		dmChannels: map[string]string{},
 	}
 	b.removers = append(b.removers,
 		s.AddHandler(b.onReady),

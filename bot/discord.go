@@ -26,12 +26,22 @@ const (
 	codeCannotDMUnavailable = 50278 // "Cannot send messages to this user due to having no mutual guilds"
 )
 
-// DMChannel implements hearth.Discord.
+// DMChannel implements hearth.Discord. A user's DM channel never changes,
+// so it is asked of Discord once per process.
 func (b *Bot) DMChannel(ctx context.Context, userID string) (string, error) {
+	b.dmMu.Lock()
+	id, ok := b.dmChannels[userID]
+	b.dmMu.Unlock()
+	if ok {
+		return id, nil
+	}
 	ch, err := b.s.UserChannelCreate(userID, discordgo.WithContext(ctx))
 	if err != nil {
 		return "", classify(err)
 	}
+	b.dmMu.Lock()
+	b.dmChannels[userID] = ch.ID
+	b.dmMu.Unlock()
 	return ch.ID, nil
 }
 

@@ -66,12 +66,15 @@ func (b *syncBuffer) String() string {
 // harness is one running hearth against one fake Discord with a server set
 // up: an admin, two psychologists, members and a group channel.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	fake  *discordtest.Server
 	app   *App
 	clock *clock
 	logs  *syncBuffer
 	cfg   hearth.Config
+	now   func() time.Time
+
+	realClock bool
 
 	guild, channel, staff string
 	admin, fac, obs, lead string
@@ -80,29 +83,42 @@ type harness struct {
 	stop func()
 }
 
-type harnessOption func(*hearth.Config, *[]discordtest.Option)
+type harnessOption func(*harness, *[]discordtest.Option)
 
 // withConfig changes the configuration before the app starts.
 func withConfig(fn func(*hearth.Config)) harnessOption {
-	return func(c *hearth.Config, _ *[]discordtest.Option) { fn(c) }
+	return func(h *harness, _ *[]discordtest.Option) { fn(&h.cfg) }
+}
+
+// withFake passes options to the fake Discord.
+func withFake(opts ...discordtest.Option) harnessOption {
+	return func(_ *harness, fo *[]discordtest.Option) { *fo = append(*fo, opts...) }
+}
+
+// withRealClock runs hearth and the fake on the wall clock, for benchmarks.
+func withRealClock() harnessOption {
+	return func(h *harness, _ *[]discordtest.Option) { h.realClock = true }
 }
 
 // start sets up a fake Discord with one server and starts hearth on a fresh
 // SQLite database in a temporary directory.
-func start(t *testing.T, opts ...harnessOption) *harness {
+func start(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
 	clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	cfg := hearth.DefaultConfig()
-	cfg.Database.DSN = filepath.Join(t.TempDir(), "hearth.db")
-	cfg.HTTP.Listen = ""
+	h := &harness{t: t, clock: clk, logs: &syncBuffer{}, cfg: hearth.DefaultConfig(), now: clk.Now}
+	h.cfg.Database.DSN = filepath.Join(t.TempDir(), "hearth.db")
+	h.cfg.HTTP.Listen = ""
 	var fopts []discordtest.Option
 	for _, o := range opts {
-		o(&cfg, &fopts)
+		o(h, &fopts)
 	}
-	fake := discordtest.NewServer(t, append([]discordtest.Option{discordtest.WithClock(clk.Now)}, fopts...)...)
-	cfg.Discord.Token = fake.Token
-	cfg.Discord.APIBaseURL = fake.URL
-	h := &harness{t: t, fake: fake, clock: clk, logs: &syncBuffer{}, cfg: cfg}
+	if h.realClock {
+		h.now = time.Now
+	}
+	fake := discordtest.NewServer(t, append([]discordtest.Option{discordtest.WithClock(h.now)}, fopts...)...)
+	h.fake = fake
+	h.cfg.Discord.Token = fake.Token
+	h.cfg.Discord.APIBaseURL = fake.URL
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("hearth's log:\n%s", h.logs.String())
@@ -118,8 +134,7 @@ func start(t *testing.T, opts ...harnessOption) *harness {
 	for i := range 5 {
 		h.members = append(h.members, h.user(fmt.Sprintf("member%d", i+1)))
 	}
-	cfg.Discord.GuildID = h.guild
-	h.cfg = cfg
+	h.cfg.Discord.GuildID = h.guild
 	h.startApp()
 	return h
 }
@@ -136,7 +151,7 @@ func (h *harness) startApp() {
 	h.t.Helper()
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
-	app, err := NewApp(ctx, h.cfg, AppOptions{Now: h.clock.Now, Logger: log, DeferAfter: 2 * time.Second})
+	app, err := NewApp(ctx, h.cfg, AppOptions{Now: h.now, Logger: log, DeferAfter: 2 * time.Second})
 	if err != nil {
 		cancel()
 		h.t.Fatalf("start hearth: %v", err)
@@ -277,6 +292,9 @@ func (h *harness) waitMessages(channel string, n int) []*discordgo.Message {
 // engine, which looks at due work again.
 func (h *harness) advance(d time.Duration) {
 	h.t.Helper()
+	if h.realClock {
+		h.t.Fatalf("advance: this harness runs on the wall clock")
+	}
 	h.settle()
 	h.clock.Advance(d)
 	h.app.Engine.Wake()
@@ -325,7 +343,7 @@ func buttonIDs(cs []discordgo.MessageComponent) []string {
 }
 
 // mustEphemeral fails unless the reply was ephemeral and mentions want.
-func mustEphemeral(t *testing.T, r *discordtest.Reply, want ...string) {
+func mustEphemeral(t testing.TB, r *discordtest.Reply, want ...string) {
 	t.Helper()
 	if !r.Ephemeral {
 		t.Errorf("reply is not ephemeral: %q", r.Content)

@@ -28,7 +28,7 @@ func (h *harness) setupGroup() *hearth.Group {
 		h.t.Fatalf("create group: %v", err)
 	}
 	for _, m := range h.members {
-		if err := h.app.DB.Join(ctx, &hearth.Membership{GroupID: g.ID, UserID: m, AgreedAt: h.clock.Now()}); err != nil {
+		if err := h.app.DB.Join(ctx, &hearth.Membership{GroupID: g.ID, UserID: m, AgreedAt: h.now()}); err != nil {
 			h.t.Fatalf("join: %v", err)
 		}
 	}
@@ -55,7 +55,7 @@ func struggle(h *harness, member, urgency string, relapse bool, note string) *di
 }
 
 // noCanary fails if the note shows up in any stored Discord message or log line.
-func noCanary(t *testing.T, h *harness) {
+func noCanary(t testing.TB, h *harness) {
 	t.Helper()
 	// Ephemeral replies (View note) are the one place a note may be shown.
 	for _, m := range persisted(h.fake.AllMessages()) {
