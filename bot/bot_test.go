@@ -158,7 +158,9 @@ func TestBot_Reconnect(t *testing.T) {
 	f := newFixture(t, echoRouter())
 	identifies := f.fake.Identifies()
 	f.fake.DropConnections()
-	err := f.fake.WaitFor(ctx(t), func() bool { return f.fake.Connections() == 1 && (f.fake.Resumes() > 0 || f.fake.Identifies() > identifies) })
+	err := f.fake.WaitFor(ctx(t), func() bool {
+		return f.fake.Connections() == 1 && (f.fake.Resumes() > 0 || f.fake.Identifies() > identifies)
+	})
 	if err != nil {
 		t.Fatalf("no reconnection: %v", err)
 	}
