@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -220,13 +219,11 @@ func (s *Service) alertResolveButton(ctx context.Context, r *Request) (*Response
 	return s.alertButtonReply(r, a, g, ds)
 }
 
-// alertButtonReply updates the pressed message when it is the presser's own
-// alert DM, and otherwise answers ephemerally.
-func (s *Service) alertButtonReply(r *Request, a *hearth.Alert, g *hearth.Group, ds []*hearth.AlertDelivery) (*Response, error) {
-	if slices.ContainsFunc(ds, func(d *hearth.AlertDelivery) bool { return d.MessageID == r.MessageID && r.MessageID != "" }) {
-		return Update(hearth.AlertDM(a, g)), nil
-	}
-	return Ephemeral(fmt.Sprintf("Alert #%d is now %s.", a.ID, a.Status)), nil
+// alertButtonReply updates the pressed message: alert buttons exist only on
+// alert DMs, so it is the presser's own copy of this alert (possibly pressed
+// before its message id was stored).
+func (s *Service) alertButtonReply(_ *Request, a *hearth.Alert, g *hearth.Group, _ []*hearth.AlertDelivery) (*Response, error) {
+	return Update(hearth.AlertDM(a, g)), nil
 }
 
 func (s *Service) alertsResolve(ctx context.Context, r *Request) (*Response, error) {
