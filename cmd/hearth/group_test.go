@@ -49,6 +49,18 @@ func confirmMessage(t *testing.T, r *discordtest.Reply) *discordgo.Message {
 	return r.Message
 }
 
+// foreignGroup stores a group in a second server of the fake Discord.
+func (h *harness) foreignGroup(name string) *hearth.Group {
+	h.t.Helper()
+	other := h.fake.AddGuild("", "Other Server")
+	g := &hearth.Group{GuildID: other, Name: name, ChannelID: h.fake.AddChannel(other, "", "other-channel"), FacilitatorID: h.fac, ObserverID: h.obs,
+		Timezone: "UTC", LengthMinutes: 90, Sharers: 2, ReminderOffsets: hearth.DefaultReminderOffsets}
+	if err := h.app.DB.CreateGroup(h.ctx(), g, hearth.AuditEntry{GuildID: other, ActorID: h.admin, Action: "group.create"}); err != nil {
+		h.t.Fatalf("create a group in another server: %v", err)
+	}
+	return g
+}
+
 func TestGroup_Create(t *testing.T) {
 	h := start(t)
 	role := h.fake.AddRole(h.guild, "", "anxiety")
@@ -202,13 +214,7 @@ func TestGroup_EditBadInput(t *testing.T) {
 	if err := h.app.DB.Join(h.ctx(), &hearth.Membership{GroupID: g.ID, UserID: h.members[0]}); err != nil {
 		t.Fatal(err)
 	}
-	other := h.fake.AddGuild("", "Other Server")
-	h.fake.AddMember(other, h.admin)
-	foreign := &hearth.Group{GuildID: other, Name: "Foreign Circle", ChannelID: h.fake.AddChannel(other, "", "x"), FacilitatorID: h.fac, ObserverID: h.obs,
-		Timezone: "UTC", LengthMinutes: 90, Sharers: 2, ReminderOffsets: hearth.DefaultReminderOffsets}
-	if err := h.app.DB.CreateGroup(h.ctx(), foreign, hearth.AuditEntry{GuildID: other, ActorID: h.admin, Action: "group.create"}); err != nil {
-		t.Fatal(err)
-	}
+	foreign := h.foreignGroup("Foreign Circle")
 	edit := func(group string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordtest.Reply {
 		return h.slash(h.admin, "group edit", append([]*discordgo.ApplicationCommandInteractionDataOption{discordtest.Str("group", group)}, opts...)...)
 	}
@@ -243,78 +249,6 @@ func TestGroup_EditBadInput(t *testing.T) {
 	}
 }
 
-func TestGroup_Delete(t *testing.T) {
-	h := start(t)
-	h.createGroup("Anxiety Circle")
-	h.createGroup("Phobia Circle")
-	g, err := h.app.DB.GroupByName(h.ctx(), h.guild, "Anxiety Circle")
-	if err != nil {
-		t.Fatal(err)
-	}
-	member := h.members[0]
-	if err := h.app.DB.Join(h.ctx(), &hearth.Membership{GroupID: g.ID, UserID: member}); err != nil {
-		t.Fatal(err)
-	}
-	otherAdmin := h.user("other-admin")
-	asOther := h.as(otherAdmin)
-	asOther.Permissions |= commands.PermManageGuild
-
-	ask := func() *discordgo.Message {
-		r := h.slash(h.admin, "group delete", discordtest.Str("group", "Anxiety Circle"))
-		mustEphemeral(t, r, "Delete **Anxiety Circle**?", "1 memberships", "cannot be undone")
-		return confirmMessage(t, r)
-	}
-	t.Run("Cancel", func(t *testing.T) {
-		msg := ask()
-		r := h.press(h.admin, msg, buttonIDs(msg.Components)[1])
-		if r.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(r.Content, "was not deleted") || len(r.Components) != 0 {
-			t.Errorf("cancel = type %d %q %v", r.Type, r.Content, buttonIDs(r.Components))
-		}
-		if !strings.Contains(h.groupList(), "Anxiety Circle") {
-			t.Errorf("cancel deleted the group")
-		}
-	})
-	msg := ask()
-	deleteID := buttonIDs(msg.Components)[0]
-	t.Run("ErrSomeoneElse", func(t *testing.T) {
-		ix := h.fake.Button(asOther, msg, deleteID)
-		r, err := ix.WaitFinal(h.ctx())
-		if err != nil {
-			t.Fatal(err)
-		}
-		mustEphemeral(t, r, "Only the admin who asked")
-	})
-	t.Run("ErrOtherServersGroup", func(t *testing.T) {
-		other := h.fake.AddGuild("", "Other Server")
-		foreign := &hearth.Group{GuildID: other, Name: "Foreign", ChannelID: h.fake.AddChannel(other, "", "x"), FacilitatorID: h.fac, ObserverID: h.obs,
-			Timezone: "UTC", LengthMinutes: 90, Sharers: 2, ReminderOffsets: hearth.DefaultReminderOffsets}
-		if err := h.app.DB.CreateGroup(h.ctx(), foreign, hearth.AuditEntry{GuildID: other, ActorID: h.admin, Action: "group.create"}); err != nil {
-			t.Fatal(err)
-		}
-		r := h.press(h.admin, msg, strings.Replace(deleteID, ":"+itoa(g.ID)+":", ":"+itoa(foreign.ID)+":", 1))
-		mustEphemeral(t, r, "another server")
-		if _, err := h.app.DB.Group(h.ctx(), foreign.ID); err != nil {
-			t.Errorf("the other server's group was deleted: %v", err)
-		}
-	})
-	t.Run("OK", func(t *testing.T) {
-		r := h.press(h.admin, msg, deleteID)
-		if r.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(r.Content, "Deleted **Anxiety Circle**") || len(r.Components) != 0 {
-			t.Errorf("delete = type %d %q", r.Type, r.Content)
-		}
-		if list := h.groupList(); strings.Contains(list, "Anxiety Circle") || !strings.Contains(list, "Phobia Circle") {
-			t.Errorf("/group list after delete:\n%s", list)
-		}
-		mustEphemeral(t, h.slash(member, "reminders", discordtest.Bool("dm", true)), "not in any group")
-		if !strings.Contains(h.auditLog(), "`group.delete` · `group:"+itoa(g.ID)+"`") {
-			t.Errorf("the delete is not in the audit log:\n%s", h.auditLog())
-		}
-	})
-	t.Run("ErrPressedTwice", func(t *testing.T) {
-		mustEphemeral(t, h.press(h.admin, msg, deleteID), "already been deleted")
-	})
-}
-
 func TestGroup_RedeliveredInteraction(t *testing.T) {
 	h := start(t)
 	ix := h.fake.SlashCommand(h.as(h.admin), "group create", discordtest.Str("name", "Anxiety Circle"), discordtest.Channel("channel", h.channel),
@@ -333,63 +267,6 @@ func TestGroup_RedeliveredInteraction(t *testing.T) {
 	}
 	if n := strings.Count(h.auditLog(), "`group.create`"); n != 1 {
 		t.Errorf("%d group.create entries, want 1", n)
-	}
-}
-
-func TestAutocomplete_TimezoneAndGroup(t *testing.T) {
-	h := start(t)
-	h.createGroup("Anxiety Circle")
-	h.createGroup("Anger Circle")
-	g, err := h.app.DB.GroupByName(h.ctx(), h.guild, "Anxiety Circle")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.app.DB.Join(h.ctx(), &hearth.Membership{GroupID: g.ID, UserID: h.members[0]}); err != nil {
-		t.Fatal(err)
-	}
-	choices := func(user, command, focused string, opts ...*discordgo.ApplicationCommandInteractionDataOption) []string {
-		t.Helper()
-		ix := h.fake.Autocomplete(h.as(user), command, focused, opts...)
-		r, err := ix.WaitFinal(h.ctx())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, c := range r.Choices {
-			out = append(out, c.Name)
-		}
-		return out
-	}
-	tests := []struct {
-		name    string
-		user    string
-		command string
-		focused string
-		typed   string
-		want    []string // first choices, in order
-		count   int      // -1: any
-	}{
-		{"ZonePrefix", h.admin, "group create", "timezone", "Europe/Mad", []string{"Europe/Madrid"}, 1},
-		{"ZoneCity", h.admin, "group edit", "timezone", "new york", []string{"America/New_York"}, 1},
-		{"ZoneEmpty", h.admin, "group create", "timezone", "", nil, 25},
-		{"ZoneUnknown", h.admin, "group create", "timezone", "Mars", nil, 0},
-		{"AdminSeesAllGroups", h.admin, "group edit", "group", "an", []string{"Anger Circle", "Anxiety Circle"}, 2},
-		{"JoinHidesMyGroups", h.members[0], "join", "group", "", []string{"Anger Circle"}, 1},
-		{"LeaveShowsMyGroups", h.members[0], "leave", "group", "", []string{"Anxiety Circle"}, 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := choices(tt.user, tt.command, tt.focused, discordtest.Str(tt.focused, tt.typed))
-			if tt.count >= 0 && len(got) != tt.count {
-				t.Errorf("%d choices %v, want %d", len(got), got, tt.count)
-			}
-			for i, w := range tt.want {
-				if i >= len(got) || got[i] != w {
-					t.Errorf("choices %v, want %v first", got, tt.want)
-					break
-				}
-			}
-		})
 	}
 }
 

@@ -122,12 +122,7 @@ func TestJoin(t *testing.T) {
 		mustEphemeral(t, h.slash(h.members[4], "join", discordtest.Str("group", "Nope")), "no group called")
 	})
 	t.Run("ErrOtherServersGroup", func(t *testing.T) {
-		other := h.fake.AddGuild("", "Other Server")
-		foreign := &hearth.Group{GuildID: other, Name: "Foreign Circle", ChannelID: h.fake.AddChannel(other, "", "x"), FacilitatorID: h.fac, ObserverID: h.obs,
-			Timezone: "UTC", LengthMinutes: 90, Sharers: 2, ReminderOffsets: hearth.DefaultReminderOffsets}
-		if err := h.app.DB.CreateGroup(h.ctx(), foreign, hearth.AuditEntry{GuildID: other, ActorID: h.admin, Action: "group.create"}); err != nil {
-			t.Fatal(err)
-		}
+		foreign := h.foreignGroup("Foreign Circle")
 		mustEphemeral(t, h.slash(h.members[4], "join", discordtest.Str("group", "Foreign Circle")), "no group called")
 		forged := strings.Replace(agree, ":"+itoa(g.ID)+":"+newcomer, ":"+itoa(foreign.ID)+":"+h.members[4], 1)
 		mustEphemeral(t, h.press(h.members[4], msg, forged), "does not exist any more")
