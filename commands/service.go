@@ -38,6 +38,12 @@ func (s *Service) Register(rt *Router) {
 	s.registerGroupAutocomplete(rt)
 	s.registerStruggling(rt)
 	s.registerAlerts(rt)
+	s.registerTimezoneAutocomplete(rt)
+	s.registerGroup(rt)
+	s.registerSettings(rt)
+	s.registerJoin(rt)
+	s.registerLeave(rt)
+	s.registerReminders(rt)
 }
 
 func (s *Service) wake() {

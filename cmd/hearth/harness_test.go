@@ -47,14 +47,40 @@ func (c *clock) Advance(d time.Duration) {
 
 // syncBuffer is a log sink tests can read while the app writes.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
 	return b.buf.Write(p)
+}
+
+// waitFor blocks until the log contains s or ctx ends.
+func (b *syncBuffer) waitFor(ctx context.Context, s string) error {
+	for {
+		b.mu.Lock()
+		found := strings.Contains(b.buf.String(), s)
+		if b.changed == nil {
+			b.changed = make(chan struct{})
+		}
+		ch := b.changed
+		b.mu.Unlock()
+		if found {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("log line %q not written: %w", s, ctx.Err())
+		}
+	}
 }
 
 func (b *syncBuffer) String() string {

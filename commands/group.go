@@ -1,0 +1,329 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hearthbot/hearth"
+)
+
+// registerGroup defines /group for admins: create, edit, delete (with a
+// confirm button) and list.
+func (s *Service) registerGroup(rt *Router) {
+	one, fifty := 1, hearth.MaxGroupName
+	name := func(required bool) OptionDef {
+		o := Str("name", "The group's name (1–50 characters)", required, fifty)
+		o.MinLength = &one
+		return o
+	}
+	tz := OptionDef{Type: OptString, Name: "timezone", Description: "IANA time zone of its meetings, e.g. Europe/Madrid", Autocomplete: true}
+	rt.Define(Command{
+		Name:        "group",
+		Description: "Create and configure support groups (admins)",
+		AdminOnly:   true,
+		Options: []OptionDef{
+			Sub("create", "Create a group",
+				name(true),
+				TextChannelOpt("channel", "The group's text channel", true),
+				UserOpt("facilitator", "The psychologist who facilitates", true),
+				UserOpt("observer", "The psychologist who observes", true),
+				tz,
+				RoleOpt("role", "A role given to its members (optional)", false)),
+			Sub("edit", "Change a group",
+				GroupOpt(true),
+				name(false),
+				TextChannelOpt("channel", "The group's text channel", false),
+				UserOpt("facilitator", "The psychologist who facilitates", false),
+				UserOpt("observer", "The psychologist who observes", false),
+				tz,
+				RoleOpt("role", "A role given to its members", false),
+				Int("sharers", "Members who share at each meeting (0–10)", false, 0, hearth.MaxSharers),
+				Int("length", "Meeting length in minutes (15–480)", false, hearth.MinLength, hearth.MaxLength)),
+			Sub("delete", "Delete a group and all its data", GroupOpt(true)),
+			Sub("list", "Groups of this server and their next meeting"),
+		},
+	})
+	rt.Handle("group create", s.groupCreate)
+	rt.Handle("group edit", s.groupEdit)
+	rt.Handle("group delete", s.groupDelete)
+	rt.Handle("group list", s.groupList)
+	rt.Component("group:delete", s.groupDeleteConfirm)
+	rt.Component("group:keep", s.groupDeleteCancel)
+}
+
+// groupChanges reads the create/edit options of r, validated, into a
+// function that applies them to a group.
+func groupChanges(r *Request) (func(*hearth.Group), error) {
+	var fns []func(*hearth.Group)
+	if r.Has("name") {
+		name := r.String("name")
+		if n := utf8.RuneCountInString(name); n == 0 || n > hearth.MaxGroupName {
+			return nil, hearth.Errorf(hearth.EINVALID, "The group name must be 1 to %d characters; %q has %d.", hearth.MaxGroupName, clip(name, 60), n)
+		}
+		fns = append(fns, func(g *hearth.Group) { g.Name = name })
+	}
+	if ch := r.ChannelOption("channel"); ch != nil {
+		if !ch.Text {
+			return nil, hearth.Errorf(hearth.EINVALID, "<#%s> is not a text channel. Pick a text channel for the group's reminders and posts.", ch.ID)
+		}
+		fns = append(fns, func(g *hearth.Group) { g.ChannelID = ch.ID })
+	}
+	for _, role := range []string{"facilitator", "observer"} {
+		u := r.UserOption(role)
+		if u == nil {
+			continue
+		}
+		if u.Bot {
+			return nil, hearth.Errorf(hearth.EINVALID, "%s is a bot; the %s must be a person (one of the group's two psychologists).", hearth.Mention(u.ID), role)
+		}
+		if role == "facilitator" {
+			fns = append(fns, func(g *hearth.Group) { g.FacilitatorID = u.ID })
+		} else {
+			fns = append(fns, func(g *hearth.Group) { g.ObserverID = u.ID })
+		}
+	}
+	if r.Has("timezone") {
+		tz := r.String("timezone")
+		if _, err := hearth.LoadLocation(tz); err != nil || tz == "" {
+			return nil, hearth.Errorf(hearth.EINVALID, "Unknown time zone %q: use an IANA name such as Europe/Madrid, America/New_York or UTC (pick one from the list).", clip(tz, 60))
+		}
+		fns = append(fns, func(g *hearth.Group) { g.Timezone = tz })
+	}
+	if r.Has("role") {
+		role := r.Options["role"].RoleID
+		if role == r.GuildID {
+			return nil, hearth.Errorf(hearth.EINVALID, "@everyone cannot be a group's role. Pick a role that only the group's members get.")
+		}
+		fns = append(fns, func(g *hearth.Group) { g.RoleID = role })
+	}
+	if n, ok := r.Int("sharers"); ok {
+		if n < 0 || n > hearth.MaxSharers {
+			return nil, hearth.Errorf(hearth.EINVALID, "Sharers per meeting must be from 0 to %d.", hearth.MaxSharers)
+		}
+		fns = append(fns, func(g *hearth.Group) { g.Sharers = int(n) })
+	}
+	if n, ok := r.Int("length"); ok {
+		if n < hearth.MinLength || n > hearth.MaxLength {
+			return nil, hearth.Errorf(hearth.EINVALID, "The meeting length must be from %d to %d minutes.", hearth.MinLength, hearth.MaxLength)
+		}
+		fns = append(fns, func(g *hearth.Group) { g.LengthMinutes = int(n) })
+	}
+	if len(fns) == 0 {
+		return nil, nil
+	}
+	return func(g *hearth.Group) {
+		for _, fn := range fns {
+			fn(g)
+		}
+	}, nil
+}
+
+func (s *Service) groupCreate(ctx context.Context, r *Request) (*Response, error) {
+	if err := requireAdmin(r); err != nil {
+		return nil, err
+	}
+	apply, err := groupChanges(r)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := s.Store.GuildSettings(ctx, r.GuildID)
+	if err != nil {
+		return nil, err
+	}
+	g := &hearth.Group{
+		GuildID:         r.GuildID,
+		Timezone:        settings.Timezone,
+		LengthMinutes:   hearth.DefaultLength,
+		ReminderOffsets: hearth.DefaultReminderOffsets,
+		Sharers:         hearth.DefaultSharers,
+	}
+	if g.Timezone == "" {
+		g.Timezone = "UTC"
+	}
+	apply(g)
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.Store.CreateGroup(ctx, g, audit(r, "group.create", "")); err != nil {
+		return nil, err
+	}
+	s.Log.Info("group created", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
+	return Ephemeralf("Created **%s**.\n%s\nNext: give it a schedule with `/schedule set group:%s`.", g.Name, describeGroup(g), g.Name), nil
+}
+
+func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) {
+	if err := requireAdmin(r); err != nil {
+		return nil, err
+	}
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	apply, err := groupChanges(r)
+	if err != nil {
+		return nil, err
+	}
+	if apply == nil {
+		return nil, hearth.Errorf(hearth.EINVALID, "Nothing to change: give at least one option besides `group` (name, channel, facilitator, observer, timezone, role, sharers or length).")
+	}
+	// A member of the group cannot become one of its psychologists: they
+	// would receive their own alerts.
+	for _, role := range []string{"facilitator", "observer"} {
+		if u := r.UserOption(role); u != nil {
+			if _, err := s.Store.Membership(ctx, g.ID, u.ID); err == nil {
+				return nil, hearth.Errorf(hearth.EINVALID, "%s is a member of **%s**, so they cannot be its %s. They can `/leave` the group first.", hearth.Mention(u.ID), g.Name, role)
+			} else if hearth.ErrorCode(err) != hearth.ENOTFOUND {
+				return nil, err
+			}
+		}
+	}
+	before := *g
+	g, err = s.Store.UpdateGroup(ctx, g.ID, func(cur *hearth.Group) error {
+		apply(cur)
+		return cur.Validate()
+	}, audit(r, "group.edit", groupTarget(g)))
+	if err != nil {
+		return nil, err
+	}
+	s.Log.Info("group edited", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
+	msg := fmt.Sprintf("Saved **%s**.\n%s", g.Name, describeGroup(g))
+	if g.Timezone != before.Timezone || g.LengthMinutes != before.LengthMinutes {
+		if err := s.replan(ctx, g.ID); err != nil {
+			s.Log.Error("unable to re-plan meetings", "group", g.ID, "error", err)
+			msg += "\nThe upcoming meetings could not be re-planned just now; they will be at the next planning run."
+		}
+	}
+	return Ephemeral(msg), nil
+}
+
+// describeGroup shows a group's settings to an admin.
+func describeGroup(g *hearth.Group) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Channel <#%s> · facilitator %s · observer %s · time zone %s · %d min meetings · %d sharers",
+		g.ChannelID, hearth.Mention(g.FacilitatorID), hearth.Mention(g.ObserverID), g.Timezone, g.LengthMinutes, g.Sharers)
+	if g.RoleID != "" {
+		fmt.Fprintf(&b, " · role <@&%s>", g.RoleID)
+	}
+	return b.String()
+}
+
+func (s *Service) groupDelete(ctx context.Context, r *Request) (*Response, error) {
+	if err := requireAdmin(r); err != nil {
+		return nil, err
+	}
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.Store.Members(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := fmt.Sprintf("%d:%s", g.ID, r.User.ID)
+	m := hearth.Message{
+		Content: fmt.Sprintf("Delete **%s**? Its %d memberships, meetings, check-ins, notes and alerts are erased for good. This cannot be undone.", g.Name, len(members)),
+		Buttons: [][]hearth.Button{{
+			{Label: "Delete", CustomID: "group:delete:" + ids, Style: hearth.ButtonDanger},
+			{Label: "Cancel", CustomID: "group:keep:" + ids, Style: hearth.ButtonSecondary},
+		}},
+		Ephemeral: true,
+	}
+	return Reply(m), nil
+}
+
+// confirmGroup checks a delete button press: the presser is the admin who
+// asked, still an admin, and the group still exists in this server.
+func (s *Service) confirmGroup(ctx context.Context, r *Request, route string) (*hearth.Group, error) {
+	id, err := strconv.ParseInt(r.Arg(route, 0), 10, 64)
+	if err != nil {
+		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
+	}
+	if r.Arg(route, 1) != r.User.ID {
+		return nil, hearth.Errorf(hearth.EFORBIDDEN, "Only the admin who asked to delete this group can press this button.")
+	}
+	if err := requireAdmin(r); err != nil {
+		return nil, err
+	}
+	g, err := s.Store.Group(ctx, id)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, hearth.Errorf(hearth.ECONFLICT, "This group has already been deleted.")
+	} else if err != nil {
+		return nil, err
+	}
+	if g.GuildID != r.GuildID {
+		return nil, hearth.Errorf(hearth.EFORBIDDEN, "That group belongs to another server.")
+	}
+	return g, nil
+}
+
+func (s *Service) groupDeleteConfirm(ctx context.Context, r *Request) (*Response, error) {
+	g, err := s.confirmGroup(ctx, r, "group:delete")
+	if err != nil {
+		return nil, err
+	}
+	upcoming, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.DeleteGroup(ctx, g.ID, audit(r, "group.delete", groupTarget(g))); err != nil {
+		return nil, err
+	}
+	s.Log.Info("group deleted", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
+	// The meetings are gone; their Discord events would point at nothing.
+	for _, m := range upcoming {
+		if m.EventID == "" {
+			continue
+		}
+		if err := s.Discord.DeleteEvent(ctx, g.GuildID, m.EventID); err != nil && hearth.Failure(err) != hearth.FailGone {
+			s.Log.Warn("unable to delete scheduled event", "group", g.ID, "meeting", m.ID, "error", err)
+		}
+	}
+	msg := fmt.Sprintf("Deleted **%s** and all its data.", g.Name)
+	if g.RoleID != "" {
+		msg += fmt.Sprintf(" Its role <@&%s> was left as it is; delete it in Server Settings → Roles if it is no longer needed.", g.RoleID)
+	}
+	return Update(hearth.Message{Content: msg}), nil
+}
+
+func (s *Service) groupDeleteCancel(ctx context.Context, r *Request) (*Response, error) {
+	g, err := s.confirmGroup(ctx, r, "group:keep")
+	if err != nil {
+		return nil, err
+	}
+	return Update(hearth.Message{Content: fmt.Sprintf("Cancelled: **%s** was not deleted.", g.Name)}), nil
+}
+
+func (s *Service) groupList(ctx context.Context, r *Request) (*Response, error) {
+	if err := requireAdmin(r); err != nil {
+		return nil, err
+	}
+	gs, err := s.Store.Groups(ctx, r.GuildID)
+	if err != nil {
+		return nil, err
+	}
+	if len(gs) == 0 {
+		return Ephemeral("There are no groups in this server yet. Create one with `/group create`."), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Groups of this server** (%d)\n", len(gs))
+	for i, g := range gs {
+		ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 1)
+		if err != nil {
+			return nil, err
+		}
+		next := "no meeting planned"
+		if len(ms) > 0 {
+			next = "next meeting " + hearth.Timestamp(ms[0].StartsAt, "F") + " (" + hearth.Timestamp(ms[0].StartsAt, "R") + ")"
+		}
+		line := fmt.Sprintf("• **%s** · %s\n  %s\n", g.Name, next, describeGroup(g))
+		if b.Len()+len(line) > 1900 {
+			fmt.Fprintf(&b, "…and %d more.", len(gs)-i)
+			break
+		}
+		b.WriteString(line)
+	}
+	return Ephemeral(b.String()), nil
+}

@@ -1,0 +1,67 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hearthbot/hearth"
+)
+
+// registerLeave defines /leave: a confirm button, then the member leaves the
+// group, its rota and its role.
+func (s *Service) registerLeave(rt *Router) {
+	rt.Define(Command{
+		Name:        "leave",
+		Description: "Leave a support group",
+		Options:     []OptionDef{GroupOpt(false)},
+	})
+	rt.Handle("leave", s.leave)
+	rt.Component("leave:confirm", s.leaveConfirm)
+	rt.Component("leave:cancel", s.leaveCancel)
+}
+
+func (s *Service) leave(ctx context.Context, r *Request) (*Response, error) {
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	ids := fmt.Sprintf("%d:%s", g.ID, r.User.ID)
+	return Reply(hearth.Message{
+		Content: fmt.Sprintf("Leave **%s**? You will be taken out of its rota and its reminders. You can `/join` again later, at the back of the sharing queue.", g.Name),
+		Buttons: [][]hearth.Button{{
+			{Label: "Leave", CustomID: "leave:confirm:" + ids, Style: hearth.ButtonDanger},
+			{Label: "Cancel", CustomID: "leave:cancel:" + ids, Style: hearth.ButtonSecondary},
+		}},
+		Ephemeral: true,
+	}), nil
+}
+
+func (s *Service) leaveConfirm(ctx context.Context, r *Request) (*Response, error) {
+	g, err := s.pressedGroup(ctx, r, "leave:confirm")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.Leave(ctx, g.ID, r.User.ID); hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, hearth.Errorf(hearth.ECONFLICT, "You are not a member of **%s** any more.", g.Name)
+	} else if err != nil {
+		return nil, err
+	}
+	s.Log.Info("member left", "group", g.ID, "user", r.User.ID)
+	msg := fmt.Sprintf("You have left **%s**. Take care — you are welcome back any time with `/join`.", g.Name)
+	if g.RoleID != "" {
+		if err := s.Discord.RemoveRole(ctx, g.GuildID, r.User.ID, g.RoleID); err != nil {
+			if line := s.roleTrouble(ctx, r, g, err, false); line != "" {
+				msg += "\n" + line
+			}
+		}
+	}
+	return Update(hearth.Message{Content: msg}), nil
+}
+
+func (s *Service) leaveCancel(ctx context.Context, r *Request) (*Response, error) {
+	g, err := s.pressedGroup(ctx, r, "leave:cancel")
+	if err != nil {
+		return nil, err
+	}
+	return Update(hearth.Message{Content: fmt.Sprintf("You are still a member of **%s**.", g.Name)}), nil
+}
