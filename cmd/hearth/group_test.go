@@ -41,7 +41,7 @@ func (h *harness) auditLog() string {
 }
 
 // confirmMessage is the stored ephemeral message a reply with buttons made.
-func confirmMessage(t *testing.T, r *discordtest.Reply) *discordgo.Message {
+func confirmMessage(t testing.TB, r *discordtest.Reply) *discordgo.Message {
 	t.Helper()
 	if r.Message == nil || len(buttonIDs(r.Components)) != 2 {
 		t.Fatalf("reply has no confirm buttons: %q %v", r.Content, buttonIDs(r.Components))
