@@ -296,4 +296,3 @@ func TestDB_GuildIDs(t *testing.T) {
 		}
 	})
 }
-
