@@ -17,6 +17,7 @@ type Store interface {
 	hearth.AlertStore
 	hearth.JobStore
 	hearth.AuditStore
+	hearth.PrivacyStore
 }
 
 // Service holds what the handlers depend on. Its methods, one file per
@@ -38,6 +39,7 @@ func (s *Service) Register(rt *Router) {
 	s.registerGroupAutocomplete(rt)
 	s.registerStruggling(rt)
 	s.registerAlerts(rt)
+	s.registerPrivacy(rt)
 }
 
 func (s *Service) wake() {
