@@ -383,4 +383,3 @@ func countWhere(t *testing.T, h *harness, table, cond string, args ...any) int {
 	}
 	return n
 }
-
