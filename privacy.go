@@ -62,6 +62,9 @@ const AuditPrivacyDelete = "privacy.delete"
 // carries no ids: one run covers every server.
 const JobRetention JobKind = "retention"
 
+// PriorityRetention puts the daily purge behind alerts, meetings and reminders.
+const PriorityRetention = 20
+
 // PrivacyStore reads and erases what hearth keeps about a user, and purges
 // what is past retention.
 type PrivacyStore interface {
