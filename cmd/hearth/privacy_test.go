@@ -36,7 +36,7 @@ func (h *harness) checkIn(g *hearth.Group, user string, start time.Time, mood in
 	if err != nil || len(ms) != 1 {
 		h.t.Fatalf("meeting at %s: %v %d", start, err, len(ms))
 	}
-	c := &hearth.CheckIn{MeetingID: ms[0].ID, UserID: user, Mood: mood, Note: note}
+	c := &hearth.CheckIn{MeetingID: ms[0].ID, UserID: user, Mood: mood, Note: note, CreatedAt: start}
 	if err := h.app.DB.CreateCheckIn(ctx, c); err != nil {
 		h.t.Fatalf("check-in: %v", err)
 	}
