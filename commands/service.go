@@ -17,6 +17,7 @@ type Store interface {
 	hearth.AlertStore
 	hearth.JobStore
 	hearth.AuditStore
+	hearth.PrivacyStore
 }
 
 // Service holds what the handlers depend on. Its methods, one file per
@@ -44,6 +45,7 @@ func (s *Service) Register(rt *Router) {
 	s.registerJoin(rt)
 	s.registerLeave(rt)
 	s.registerReminders(rt)
+	s.registerPrivacy(rt)
 }
 
 func (s *Service) wake() {

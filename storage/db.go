@@ -28,8 +28,9 @@ const (
 // connection gets: write-ahead logging (many readers, one writer), waiting up
 // to 5 s for the write lock instead of failing, BEGIN IMMEDIATE for every
 // transaction (so a read-then-write transaction never fails to upgrade its
-// lock), and enforced foreign keys (ON DELETE CASCADE).
-const sqliteParams = "_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=on"
+// lock), enforced foreign keys (ON DELETE CASCADE), and secure delete: an
+// erased or purged row is overwritten with zeros, not left in a free page.
+const sqliteParams = "_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=on&_secure_delete=on"
 
 // Options configure a DB.
 type Options struct {

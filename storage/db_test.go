@@ -14,7 +14,7 @@ func TestOpen_SQLite(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := openTestDB(t)
 		for pragma, want := range map[string]string{
-			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000",
+			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "secure_delete": "1",
 		} {
 			got, err := db.Pragma(ctx, pragma)
 			noErr(t, err)
@@ -51,8 +51,8 @@ func TestOpen_SQLite(t *testing.T) {
 
 func TestSQLiteDSN(t *testing.T) {
 	for in, want := range map[string]string{
-		"hearth.db":              "hearth.db?_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=on",
-		"file:x.db?cache=shared": "file:x.db?cache=shared&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=on",
+		"hearth.db":              "hearth.db?_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=on&_secure_delete=on",
+		"file:x.db?cache=shared": "file:x.db?cache=shared&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=on&_secure_delete=on",
 	} {
 		if got := storage.SQLiteDSN(in); got != want {
 			t.Errorf("SQLiteDSN(%q) = %q, want %q", in, got, want)

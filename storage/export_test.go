@@ -1,6 +1,9 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Pragma returns a SQLite PRAGMA as one of db's own connections sees it.
 func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
@@ -22,4 +25,44 @@ func (db *DB) StoredNote(ctx context.Context, table string, id int64) (string, e
 // Exec runs a statement, for tests that set up odd states.
 func (db *DB) Exec(ctx context.Context, sql string, args ...any) error {
 	return db.gorm.WithContext(ctx).Exec(sql, args...).Error
+}
+
+// Mentions returns, per table, how many rows hold s in any column (compared
+// as text), so a test can look for a user id in the whole schema.
+func (db *DB) Mentions(ctx context.Context, s string) (map[string]int64, error) {
+	g := db.gorm.WithContext(ctx)
+	tables, err := g.Migrator().GetTables()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for _, table := range tables {
+		cols, err := g.Migrator().ColumnTypes(table)
+		if err != nil {
+			return nil, err
+		}
+		var conds []string
+		var args []any
+		for _, c := range cols {
+			conds = append(conds, "CAST("+quote(c.Name())+" AS TEXT) LIKE ?")
+			args = append(args, "%"+s+"%")
+		}
+		var n int64
+		if err := g.Table(table).Where(strings.Join(conds, " OR "), args...).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			out[table] = n
+		}
+	}
+	return out, nil
+}
+
+func quote(name string) string { return `"` + name + `"` }
+
+// Count counts the rows of table matching a condition.
+func (db *DB) Count(ctx context.Context, table, cond string, args ...any) (int64, error) {
+	var n int64
+	err := db.gorm.WithContext(ctx).Table(table).Where(cond, args...).Count(&n).Error
+	return n, err
 }

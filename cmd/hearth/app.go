@@ -22,6 +22,7 @@ Usage:
 Commands:
   run           connect to Discord and run the bot (migrates the database first)
   migrate       bring the database schema up to date
+  rekey         re-encrypt notes stored under an old key with the current key
   invite        print the OAuth2 URL that adds the bot to a server
   check-config  print the effective configuration, secrets masked
   version       print the version
@@ -57,6 +58,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	cmds := map[string]func(context.Context, []string) error{
 		"run":          m.runBot,
 		"migrate":      m.runMigrate,
+		"rekey":        m.runRekey,
 		"invite":       m.runInvite,
 		"check-config": m.runCheckConfig,
 		"version":      m.runVersion,

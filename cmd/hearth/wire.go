@@ -37,6 +37,8 @@ type App struct {
 	Bot    *bot.Bot
 	Router *commands.Router
 	Log    *slog.Logger
+	// Retention purges data past each server's retention once a day.
+	Retention *scheduler.Retention
 
 	ready chan struct{} // closed once connected and commands are registered
 }
@@ -80,6 +82,8 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	svc.Discord = a.Bot
 	alerts := &scheduler.Alerts{Engine: a.Engine, Store: db, Discord: a.Bot, Config: cfg.Alerts, Log: o.Logger}
 	alerts.Register()
+	a.Retention = &scheduler.Retention{Engine: a.Engine, Store: db, Log: o.Logger}
+	a.Retention.Register()
 	return a, nil
 }
 
@@ -138,6 +142,9 @@ func keyFilePath(dsn string) string {
 // shuts down in order: no new interactions, answers in flight drained, jobs
 // in hand finished, gateway closed.
 func (a *App) Run(ctx context.Context) error {
+	if err := a.Retention.Schedule(ctx); err != nil {
+		return err
+	}
 	if err := a.Bot.Open(ctx); err != nil {
 		return err
 	}
