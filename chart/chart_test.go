@@ -1,0 +1,98 @@
+package chart_test
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"testing"
+
+	"github.com/hearthbot/hearth/chart"
+)
+
+// Blobs counts the 4-connected regions of pixels exactly of colour c: each
+// plotted point is one disc of its colour, drawn on top of everything else.
+func Blobs(img image.Image, c color.RGBA) int {
+	b := img.Bounds()
+	seen := make([]bool, b.Dx()*b.Dy())
+	is := func(x, y int) bool {
+		r, g, bl, a := img.At(x, y).RGBA()
+		return uint8(r>>8) == c.R && uint8(g>>8) == c.G && uint8(bl>>8) == c.B && uint8(a>>8) == c.A
+	}
+	n := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			i := (y-b.Min.Y)*b.Dx() + (x - b.Min.X)
+			if seen[i] || !is(x, y) {
+				continue
+			}
+			n++
+			stack := []image.Point{{x, y}}
+			seen[i] = true
+			for len(stack) > 0 {
+				p := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				for _, d := range []image.Point{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+					q := p.Add(d)
+					if !q.In(b) {
+						continue
+					}
+					j := (q.Y-b.Min.Y)*b.Dx() + (q.X - b.Min.X)
+					if !seen[j] && is(q.X, q.Y) {
+						seen[j] = true
+						stack = append(stack, q)
+					}
+				}
+			}
+		}
+	}
+	return n
+}
+
+func TestRender(t *testing.T) {
+	tests := []struct {
+		name     string
+		meetings []chart.Meeting
+	}{
+		{"OK", []chart.Meeting{{"3 Mar", 5, 3.4}, {"10 Mar", 4, 2.5}, {"17 Mar", 6, 0}, {"24 Mar", 0, 0}, {"31 Mar", 3, 4}}},
+		{"OneMeeting", []chart.Meeting{{"3 Mar", 2, 1}}},
+		{"NoMoods", []chart.Meeting{{"3 Mar", 2, 0}, {"10 Mar", 3, 0}}},
+		{"ManyMeetings", func() []chart.Meeting {
+			var ms []chart.Meeting
+			for i := range 24 {
+				ms = append(ms, chart.Meeting{Label: "w", Attended: i % 7, Mood: float64(1 + i%5)})
+			}
+			return ms
+		}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := chart.Render("Anxiety Circle", tt.meetings)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("not a PNG: %v", err)
+			}
+			if got := img.Bounds().Size(); got != image.Pt(chart.Width, chart.Height) {
+				t.Errorf("size = %v, want %dx%d", got, chart.Width, chart.Height)
+			}
+			att, mood := chart.Series(tt.meetings)
+			if len(att) != len(tt.meetings) {
+				t.Errorf("%d attendance points for %d meetings", len(att), len(tt.meetings))
+			}
+			if got := Blobs(img, chart.AttendanceColor); got != len(att) {
+				t.Errorf("%d attendance points drawn, want %d", got, len(att))
+			}
+			if got := Blobs(img, chart.MoodColor); got != len(mood) {
+				t.Errorf("%d mood points drawn, want %d", got, len(mood))
+			}
+		})
+	}
+	t.Run("ErrEmpty", func(t *testing.T) {
+		if _, err := chart.Render("x", nil); err == nil {
+			t.Error("no error for an empty report")
+		}
+	})
+}

@@ -1,0 +1,3 @@
+// Package chart draws hearth's report chart as PNG bytes from plain data. It
+// is the only package that imports gonum.org/v1/plot.
+package chart
