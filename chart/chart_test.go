@@ -3,51 +3,12 @@ package chart_test
 import (
 	"bytes"
 	"image"
-	"image/color"
 	"image/png"
 	"testing"
 
 	"github.com/hearthbot/hearth/chart"
+	"github.com/hearthbot/hearth/chart/charttest"
 )
-
-// Blobs counts the 4-connected regions of pixels exactly of colour c: each
-// plotted point is one disc of its colour, drawn on top of everything else.
-func Blobs(img image.Image, c color.RGBA) int {
-	b := img.Bounds()
-	seen := make([]bool, b.Dx()*b.Dy())
-	is := func(x, y int) bool {
-		r, g, bl, a := img.At(x, y).RGBA()
-		return uint8(r>>8) == c.R && uint8(g>>8) == c.G && uint8(bl>>8) == c.B && uint8(a>>8) == c.A
-	}
-	n := 0
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			i := (y-b.Min.Y)*b.Dx() + (x - b.Min.X)
-			if seen[i] || !is(x, y) {
-				continue
-			}
-			n++
-			stack := []image.Point{{x, y}}
-			seen[i] = true
-			for len(stack) > 0 {
-				p := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				for _, d := range []image.Point{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
-					q := p.Add(d)
-					if !q.In(b) {
-						continue
-					}
-					j := (q.Y-b.Min.Y)*b.Dx() + (q.X - b.Min.X)
-					if !seen[j] && is(q.X, q.Y) {
-						seen[j] = true
-						stack = append(stack, q)
-					}
-				}
-			}
-		}
-	}
-	return n
-}
 
 func TestRender(t *testing.T) {
 	tests := []struct {
@@ -82,10 +43,10 @@ func TestRender(t *testing.T) {
 			if len(att) != len(tt.meetings) {
 				t.Errorf("%d attendance points for %d meetings", len(att), len(tt.meetings))
 			}
-			if got := Blobs(img, chart.AttendanceColor); got != len(att) {
+			if got := charttest.Points(img, chart.AttendanceColor); got != len(att) {
 				t.Errorf("%d attendance points drawn, want %d", got, len(att))
 			}
-			if got := Blobs(img, chart.MoodColor); got != len(mood) {
+			if got := charttest.Points(img, chart.MoodColor); got != len(mood) {
 				t.Errorf("%d mood points drawn, want %d", got, len(mood))
 			}
 		})

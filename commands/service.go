@@ -17,6 +17,9 @@ type Store interface {
 	hearth.AlertStore
 	hearth.JobStore
 	hearth.AuditStore
+	hearth.CheckInStore
+	hearth.RotaStore
+	hearth.HistoryStore
 }
 
 // Service holds what the handlers depend on. Its methods, one file per
@@ -38,6 +41,11 @@ func (s *Service) Register(rt *Router) {
 	s.registerGroupAutocomplete(rt)
 	s.registerStruggling(rt)
 	s.registerAlerts(rt)
+	s.registerCheckIn(rt)
+	s.registerRota(rt)
+	s.registerRoster(rt)
+	s.registerReport(rt)
+	s.registerSummary(rt)
 }
 
 func (s *Service) wake() {

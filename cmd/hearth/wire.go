@@ -80,6 +80,8 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	svc.Discord = a.Bot
 	alerts := &scheduler.Alerts{Engine: a.Engine, Store: db, Discord: a.Bot, Config: cfg.Alerts, Log: o.Logger}
 	alerts.Register()
+	summaries := &scheduler.Summaries{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
+	summaries.Register()
 	return a, nil
 }
 
