@@ -82,11 +82,16 @@ func (s *Service) roster(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	meetings, err := s.Store.MeetingsBetween(ctx, g.ID, g.CreatedAt, t)
+	// The history that matters starts when the longest-standing member joined.
+	since := t
+	for _, mb := range members {
+		since = minTime(since, mb.JoinedAt)
+	}
+	meetings, err := s.Store.MeetingsBetween(ctx, g.ID, since, t)
 	if err != nil {
 		return nil, err
 	}
-	checkIns, err := s.Store.GroupCheckIns(ctx, g.ID, g.CreatedAt, t)
+	checkIns, err := s.Store.GroupCheckIns(ctx, g.ID, since, t)
 	if err != nil {
 		return nil, err
 	}
@@ -126,4 +131,11 @@ func rate(attended, held int) string {
 		return "— (no meetings yet)"
 	}
 	return fmt.Sprintf("%d/%d (%d%%)", attended, held, attended*100/held)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
