@@ -57,3 +57,16 @@ func TestRender(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkRender draws a year of weekly meetings, the largest /report.
+func BenchmarkRender(b *testing.B) {
+	ms := make([]chart.Meeting, 52)
+	for i := range ms {
+		ms[i] = chart.Meeting{Label: "w", Attended: i % 9, Mood: float64(1 + i%5)}
+	}
+	for b.Loop() {
+		if _, err := chart.Render("Anxiety Circle", ms); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
