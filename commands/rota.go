@@ -30,15 +30,21 @@ func (s *Service) registerRota(rt *Router) {
 	rt.Handle("rota away", s.rotaAway)
 }
 
-// rotaMeeting returns the meeting a rota command is about: the one running
-// now, or else the next one.
+// rotaMeeting returns the meeting /rota show and /rota pass are about: the
+// one running now, or else the next one.
 func (s *Service) rotaMeeting(ctx context.Context, g *hearth.Group, r *Request) (*hearth.Meeting, error) {
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 3)
+	return s.firstMeeting(ctx, g, r, false)
+}
+
+// firstMeeting returns the group's first meeting that is not done or
+// cancelled and ends after now; with notStarted, the first that starts after now.
+func (s *Service) firstMeeting(ctx context.Context, g *hearth.Group, r *Request, notStarted bool) (*hearth.Meeting, error) {
+	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range ms {
-		if m.Status != hearth.MeetingDone {
+		if m.Status != hearth.MeetingDone && (!notStarted || m.StartsAt.After(now(r))) {
 			return m, nil
 		}
 	}
@@ -168,11 +174,12 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 	default:
 		fmt.Fprintf(&b, "You are away for the next %d meeting(s) of **%s**, up to the one of %s. You are left out of the rota and the reminders until then.", n, g.Name, hearth.Timestamp(last, "F"))
 	}
-	if m, err := s.rotaMeeting(ctx, g, r); err == nil {
-		m, err = s.Store.Meeting(ctx, m.ID) // the rota SetAway may have changed
-		if err != nil {
-			return nil, err
-		}
+	// The rota of the next meeting, as SetAway left it.
+	m, err := s.firstMeeting(ctx, g, r, true)
+	if err != nil && hearth.ErrorCode(err) != hearth.ENOTFOUND {
+		return nil, err
+	}
+	if m != nil {
 		rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
 		if err != nil {
 			return nil, err

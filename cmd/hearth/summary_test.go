@@ -157,3 +157,60 @@ func TestSummary_ClosedDMs(t *testing.T) {
 		t.Errorf("job for the unreachable psychologist = %+v, %v; want cancelled", j, err)
 	}
 }
+
+func TestSummary_DetailsManyNotes(t *testing.T) {
+	h := start(t)
+	g := h.setupGroup()
+	ctx := h.ctx()
+	m := h.meetingAt(g, h.now().Add(-2*time.Hour))
+	// Fifteen long notes do not fit in one reply: the rest come behind
+	// More notes, each note exactly once.
+	var users []string
+	for i := range 15 {
+		u := h.user("long" + strconv.Itoa(i))
+		users = append(users, u)
+		if err := h.app.DB.Join(ctx, &hearth.Membership{GroupID: g.ID, UserID: u}); err != nil {
+			t.Fatal(err)
+		}
+		note := "N" + strconv.Itoa(i) + "-" + strings.Repeat("x", hearth.MaxCheckInNote-4)
+		if err := h.app.DB.CreateCheckIn(ctx, &hearth.CheckIn{MeetingID: m.ID, UserID: u, Mood: 3, Note: note}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sendSummary(h, g, m)
+	dm := h.waitDMs(h.fac, 1)[0]
+	seen := map[string]int{}
+	r := h.press(h.fac, dm, buttonIDs(dm.Components)[0])
+	mustEphemeral(t, r, "15 checked in, 15 note(s)", "<@"+users[14]+"> — ✅ attended · mood 3/5")
+	for page := 0; ; page++ {
+		if page > 5 {
+			t.Fatal("More notes never ends")
+		}
+		total := len(r.Content)
+		for _, e := range r.Embeds {
+			total += len(e.Title) + len(e.Description)
+			for _, f := range e.Fields {
+				total += len(f.Name) + len(f.Value)
+				for i := range users {
+					if strings.Contains(f.Value, "N"+strconv.Itoa(i)+"-") {
+						seen["N"+strconv.Itoa(i)]++
+					}
+				}
+			}
+		}
+		if total > 6000+len(r.Content) {
+			t.Errorf("page %d holds %d characters, over Discord's embed limit", page, total)
+		}
+		ids := buttonIDs(r.Components)
+		if len(ids) == 0 {
+			break
+		}
+		r = h.press(h.fac, r.Message, ids[0])
+		mustEphemeral(t, r, "More notes from the **Anxiety Circle** meeting")
+	}
+	for i := range users {
+		if n := seen["N"+strconv.Itoa(i)]; n != 1 {
+			t.Errorf("note %d shown %d times, want once", i, n)
+		}
+	}
+}
