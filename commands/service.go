@@ -18,6 +18,9 @@ type Store interface {
 	hearth.JobStore
 	hearth.AuditStore
 	hearth.PrivacyStore
+	hearth.CheckInStore
+	hearth.RotaStore
+	hearth.HistoryStore
 }
 
 // Service holds what the handlers depend on. Its methods, one file per
@@ -46,6 +49,11 @@ func (s *Service) Register(rt *Router) {
 	s.registerLeave(rt)
 	s.registerReminders(rt)
 	s.registerPrivacy(rt)
+	s.registerCheckIn(rt)
+	s.registerRota(rt)
+	s.registerRoster(rt)
+	s.registerReport(rt)
+	s.registerSummary(rt)
 }
 
 func (s *Service) wake() {

@@ -51,6 +51,14 @@ func (s *Service) struggling(ctx context.Context, r *Request) (*Response, error)
 // transaction, then wakes the delivery engine. Once it returns, the alert
 // will reach the psychologists whatever happens to this process.
 func (s *Service) raiseAlert(ctx context.Context, r *Request, g *hearth.Group, urgency hearth.Urgency, relapse bool, note string) (*hearth.Alert, error) {
+	return s.raiseAlertWith(ctx, r, g, urgency, relapse, note, s.Store.CreateAlert)
+}
+
+// raiseAlertWith is raiseAlert with the store call that saves the alert, its
+// deliveries and jobs in one transaction (the check-in button links the
+// alert to the check-in in that same transaction).
+func (s *Service) raiseAlertWith(ctx context.Context, r *Request, g *hearth.Group, urgency hearth.Urgency, relapse bool, note string,
+	create func(context.Context, *hearth.Alert, []*hearth.AlertDelivery, []*hearth.Job) error) (*hearth.Alert, error) {
 	if g.IsPsychologist(r.User.ID) {
 		return nil, hearth.Errorf(hearth.EINVALID, "You are a psychologist of **%s**; alerts are for its members. If you need support yourself, please reach out to your clinical lead or your own professional support.", g.Name)
 	}
@@ -65,7 +73,7 @@ func (s *Service) raiseAlert(ctx context.Context, r *Request, g *hearth.Group, u
 		CreatedAt: now(r),
 	}
 	deliveries, jobs := hearth.NewAlertWork(a, g, s.Config.Alerts)
-	if err := s.Store.CreateAlert(ctx, a, deliveries, jobs); err != nil {
+	if err := create(ctx, a, deliveries, jobs); err != nil {
 		return nil, fmt.Errorf("create alert: %w", err)
 	}
 	s.Log.Info("alert raised", "alert", a.ID, "group", g.ID, "guild", g.GuildID)

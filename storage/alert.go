@@ -109,49 +109,52 @@ func alertJobs(jobs []*hearth.Job, id int64) {
 // ("{alert}"), which is replaced by it.
 // An unknown group is ENOTFOUND.
 func (db *DB) CreateAlert(ctx context.Context, a *hearth.Alert, deliveries []*hearth.AlertDelivery, jobs []*hearth.Job) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
-		row, err := db.newAlertRow(a)
-		if err != nil {
-			return err
+	return db.tx(ctx, func(tx *gorm.DB) error { return db.createAlert(tx, a, deliveries, jobs) })
+}
+
+// createAlert is CreateAlert inside the caller's transaction.
+func (db *DB) createAlert(tx *gorm.DB, a *hearth.Alert, deliveries []*hearth.AlertDelivery, jobs []*hearth.Job) error {
+	row, err := db.newAlertRow(a)
+	if err != nil {
+		return err
+	}
+	row.ID = 0
+	if row.Status == "" {
+		row.Status = string(hearth.AlertOpen)
+	}
+	if row.CreatedAt.IsZero() {
+		row.CreatedAt = db.now()
+	}
+	if err := tx.Create(row).Error; err != nil {
+		if isForeignKey(err) {
+			return errNoGroup()
 		}
-		row.ID = 0
-		if row.Status == "" {
-			row.Status = string(hearth.AlertOpen)
+		return fmt.Errorf("create alert: %w", err)
+	}
+	now := db.now()
+	drows := make([]*deliveryRow, len(deliveries))
+	for i, d := range deliveries {
+		drows[i] = newDeliveryRow(d)
+		drows[i].ID, drows[i].AlertID, drows[i].UpdatedAt = 0, row.ID, now
+		if drows[i].Status == "" {
+			drows[i].Status = string(hearth.DeliveryPending)
 		}
-		if row.CreatedAt.IsZero() {
-			row.CreatedAt = db.now()
-		}
-		if err := tx.Create(row).Error; err != nil {
-			if isForeignKey(err) {
-				return errNoGroup()
+		if err := tx.Create(drows[i]).Error; err != nil {
+			if isDuplicate(err) {
+				return fmt.Errorf("create alert: recipient %s listed twice", d.RecipientID)
 			}
-			return fmt.Errorf("create alert: %w", err)
+			return fmt.Errorf("create alert: delivery: %w", err)
 		}
-		now := db.now()
-		drows := make([]*deliveryRow, len(deliveries))
-		for i, d := range deliveries {
-			drows[i] = newDeliveryRow(d)
-			drows[i].ID, drows[i].AlertID, drows[i].UpdatedAt = 0, row.ID, now
-			if drows[i].Status == "" {
-				drows[i].Status = string(hearth.DeliveryPending)
-			}
-			if err := tx.Create(drows[i]).Error; err != nil {
-				if isDuplicate(err) {
-					return fmt.Errorf("create alert: recipient %s listed twice", d.RecipientID)
-				}
-				return fmt.Errorf("create alert: delivery: %w", err)
-			}
-		}
-		alertJobs(jobs, row.ID)
-		if err := db.enqueue(tx, jobs); err != nil {
-			return err
-		}
-		a.ID, a.Status, a.CreatedAt = row.ID, hearth.AlertStatus(row.Status), row.CreatedAt
-		for i, d := range deliveries {
-			*d = *drows[i].domain()
-		}
-		return nil
-	})
+	}
+	alertJobs(jobs, row.ID)
+	if err := db.enqueue(tx, jobs); err != nil {
+		return err
+	}
+	a.ID, a.Status, a.CreatedAt = row.ID, hearth.AlertStatus(row.Status), row.CreatedAt
+	for i, d := range deliveries {
+		*d = *drows[i].domain()
+	}
+	return nil
 }
 
 // Alert returns an alert with its note decrypted, or ENOTFOUND.

@@ -142,6 +142,9 @@ var migrations = []migration{
 		`CREATE INDEX alerts_group_status ON alerts (group_id, status)`,
 		`CREATE INDEX audit_log_guild_at ON audit_log (guild_id, at)`,
 	}},
+	{3, "the alert a low-mood check-in raised, so its button raises one only", []string{
+		`ALTER TABLE check_ins ADD COLUMN alert_id BIGINT NOT NULL DEFAULT 0`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.

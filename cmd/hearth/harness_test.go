@@ -368,6 +368,21 @@ func buttonIDs(cs []discordgo.MessageComponent) []string {
 	return ids
 }
 
+// buttonLabels returns the labels of a message's buttons.
+func buttonLabels(cs []discordgo.MessageComponent) []string {
+	var out []string
+	for _, c := range cs {
+		if row, ok := c.(*discordgo.ActionsRow); ok {
+			for _, b := range row.Components {
+				if btn, ok := b.(*discordgo.Button); ok {
+					out = append(out, btn.Label)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // mustEphemeral fails unless the reply was ephemeral and mentions want.
 func mustEphemeral(t testing.TB, r *discordtest.Reply, want ...string) {
 	t.Helper()

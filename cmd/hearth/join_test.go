@@ -235,17 +235,3 @@ func TestJoin_RedeliveredPress(t *testing.T) {
 	}
 }
 
-// buttonLabels returns the labels of a message's buttons.
-func buttonLabels(cs []discordgo.MessageComponent) []string {
-	var out []string
-	for _, c := range cs {
-		if row, ok := c.(*discordgo.ActionsRow); ok {
-			for _, b := range row.Components {
-				if btn, ok := b.(*discordgo.Button); ok {
-					out = append(out, btn.Label)
-				}
-			}
-		}
-	}
-	return out
-}

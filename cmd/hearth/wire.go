@@ -84,6 +84,8 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	alerts.Register()
 	a.Retention = &scheduler.Retention{Engine: a.Engine, Store: db, Log: o.Logger}
 	a.Retention.Register()
+	summaries := &scheduler.Summaries{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
+	summaries.Register()
 	return a, nil
 }
 

@@ -1,0 +1,165 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hearthbot/hearth"
+)
+
+// registerCheckIn defines /checkin and routes the button a low-mood
+// check-in offers.
+func (s *Service) registerCheckIn(rt *Router) {
+	rt.Define(Command{
+		Name:        "checkin",
+		Description: "Check in to your group's meeting (your mood and note stay private)",
+		Options: []OptionDef{
+			GroupOpt(false),
+			Int("mood", "How are you feeling, from 1 (very low) to 5 (very good)? Only you and the psychologists see it", false, hearth.MinMood, hearth.MaxMood),
+			Str("note", "A private note: only you and your group's psychologists can read it", false, hearth.MaxCheckInNote),
+		},
+	})
+	rt.Handle("checkin", s.checkIn)
+	rt.Component("checkin:alert", s.checkInAlert)
+}
+
+// checkIn records attendance at the meeting open for check-in: from
+// hearth.CheckInOpens before its start to its end. A second /checkin to the
+// same meeting changes the mood and note given and keeps the others.
+func (s *Service) checkIn(ctx context.Context, r *Request) (*Response, error) {
+	mood, hasMood := r.Int("mood")
+	if hasMood && (mood < hearth.MinMood || mood > hearth.MaxMood) {
+		return nil, hearth.Errorf(hearth.EINVALID, "Mood must be a whole number from %d (very low) to %d (very good). You were not checked in.", hearth.MinMood, hearth.MaxMood)
+	}
+	note := strings.TrimSpace(r.Options["note"].String)
+	if n := utf8.RuneCountInString(note); n > hearth.MaxCheckInNote {
+		return nil, hearth.Errorf(hearth.EINVALID, "Your note is %d characters long; the limit is %d. You were not checked in — please shorten it and try again.", n, hearth.MaxCheckInNote)
+	}
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.checkInMeeting(ctx, g, r)
+	if err != nil {
+		return nil, err
+	}
+	c := &hearth.CheckIn{MeetingID: m.ID, UserID: r.User.ID, Mood: int(mood), Note: note, CreatedAt: now(r)}
+	updated := false
+	if err := s.Store.CreateCheckIn(ctx, c); hearth.ErrorCode(err) == hearth.ECONFLICT {
+		if !hasMood && note == "" {
+			return Ephemeralf("You are already checked in to the **%s** meeting of %s. To change your mood or note, run `/checkin` again with them.",
+				g.Name, hearth.Timestamp(m.StartsAt, "f")), nil
+		}
+		c, err = s.Store.UpdateCheckIn(ctx, m.ID, r.User.ID, func(cur *hearth.CheckIn) error {
+			if hasMood {
+				cur.Mood = int(mood)
+			}
+			if note != "" {
+				cur.Note = note
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		updated = true
+	} else if err != nil {
+		return nil, err
+	}
+	s.Log.Info("checked in", "meeting", m.ID, "group", g.ID, "user", r.User.ID, "updated", updated)
+	return checkInReply(g, m, c, updated, hasMood, note != ""), nil
+}
+
+// checkInMeeting returns the meeting open for check-in now, or an error that
+// says when the next one is.
+func (s *Service) checkInMeeting(ctx context.Context, g *hearth.Group, r *Request) (*hearth.Meeting, error) {
+	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Status != hearth.MeetingDone && m.OpenForCheckIn(now(r)) {
+			return m, nil
+		}
+	}
+	for _, m := range ms {
+		if m.StartsAt.After(now(r)) {
+			return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now. Check-in opens %d minutes before a meeting starts and closes when it ends; the next meeting starts %s (%s).",
+				g.Name, int(hearth.CheckInOpens.Minutes()), hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
+		}
+	}
+	return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now, and none is planned yet. Check-in opens %d minutes before a meeting starts.",
+		g.Name, int(hearth.CheckInOpens.Minutes()))
+}
+
+// checkInReply confirms a check-in privately; a low mood offers to tell the
+// psychologists.
+func checkInReply(g *hearth.Group, m *hearth.Meeting, c *hearth.CheckIn, updated, moodGiven, noteGiven bool) *Response {
+	var b strings.Builder
+	if updated {
+		var what []string
+		if moodGiven {
+			what = append(what, "mood")
+		}
+		if noteGiven {
+			what = append(what, "note")
+		}
+		fmt.Fprintf(&b, "You were already checked in to the **%s** meeting of %s, so your %s was updated.",
+			g.Name, hearth.Timestamp(m.StartsAt, "f"), strings.Join(what, " and "))
+	} else {
+		fmt.Fprintf(&b, "✅ You are checked in to the **%s** meeting of %s.", g.Name, hearth.Timestamp(m.StartsAt, "f"))
+	}
+	if c.Mood > 0 {
+		fmt.Fprintf(&b, " Mood: **%d/5**.", c.Mood)
+	}
+	if c.Note != "" {
+		b.WriteString(" Your note is stored encrypted; only you and the group's psychologists can read it.")
+	}
+	b.WriteString(" Nobody else in the group sees your mood or note.")
+	resp := Ephemeral(b.String())
+	if c.Mood > 0 && c.Mood <= hearth.LowMood {
+		resp.Message.Content += "\n\nThat sounds like a hard day. If you would like, the psychologists can reach out to you today — press the button. If you need help right now, use `/struggling` with urgency `now`."
+		resp.Message.Buttons = [][]hearth.Button{{{
+			Label:    "Let the psychologists know",
+			CustomID: "checkin:alert:" + strconv.FormatInt(m.ID, 10) + ":" + c.UserID,
+			Style:    hearth.ButtonPrimary,
+		}}}
+	}
+	return resp
+}
+
+// checkInAlert raises an alert (urgency today) for the member who checked
+// in. The check-in note is not copied into it: it was written as a check-in,
+// and the psychologists can read it with the meeting's details; a member who
+// wants to say more uses /struggling with a note.
+func (s *Service) checkInAlert(ctx context.Context, r *Request) (*Response, error) {
+	meetingID, err := strconv.ParseInt(r.Arg("checkin:alert", 0), 10, 64)
+	owner := r.Arg("checkin:alert", 1)
+	if err != nil || owner == "" {
+		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
+	}
+	if r.User.ID != owner {
+		return nil, hearth.Errorf(hearth.EFORBIDDEN, "This button belongs to the member who checked in; only they can press it.")
+	}
+	m, err := s.Store.Meeting(ctx, meetingID)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, hearth.Errorf(hearth.ENOTFOUND, "That meeting no longer exists. If you need support, use `/struggling`.")
+	} else if err != nil {
+		return nil, err
+	}
+	g, err := s.Store.Group(ctx, m.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.raiseAlertWith(ctx, r, g, hearth.UrgencyToday, false, "",
+		func(ctx context.Context, a *hearth.Alert, ds []*hearth.AlertDelivery, jobs []*hearth.Job) error {
+			return s.Store.CreateCheckInAlert(ctx, m.ID, r.User.ID, a, ds, jobs)
+		})
+	if err != nil {
+		return nil, err
+	}
+	return s.alertRaisedReply(ctx, r, g, a)
+}

@@ -1,0 +1,225 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hearthbot/hearth"
+)
+
+// maxAway is the most meetings /rota away covers.
+const maxAway = 8
+
+// registerRota defines /rota show, pass and away.
+func (s *Service) registerRota(rt *Router) {
+	rt.Define(Command{
+		Name:        "rota",
+		Description: "Who checks in first and who shares at the next meeting",
+		Options: []OptionDef{
+			Sub("show", "Check-in order and sharers of the next meeting", GroupOpt(false)),
+			Sub("pass", "Do not share at the next meeting; you keep your place at the front of the queue", GroupOpt(false)),
+			Sub("away", "You will miss the next meetings: leave the rota and the reminders",
+				GroupOpt(false), Int("meetings", "How many meetings you will miss (1–8, default 1)", false, 1, maxAway)),
+		},
+	})
+	rt.Handle("rota show", s.rotaShow)
+	rt.Handle("rota pass", s.rotaPass)
+	rt.Handle("rota away", s.rotaAway)
+}
+
+// rotaMeeting returns the meeting /rota show and /rota pass are about: the
+// one running now, or else the next one.
+func (s *Service) rotaMeeting(ctx context.Context, g *hearth.Group, r *Request) (*hearth.Meeting, error) {
+	return s.firstMeeting(ctx, g, r, false)
+}
+
+// firstMeeting returns the group's first meeting that is not done or
+// cancelled and ends after now; with notStarted, the first that starts after now.
+func (s *Service) firstMeeting(ctx context.Context, g *hearth.Group, r *Request, notStarted bool) (*hearth.Meeting, error) {
+	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Status != hearth.MeetingDone && (!notStarted || m.StartsAt.After(now(r))) {
+			return m, nil
+		}
+	}
+	return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is no rota yet.", g.Name)
+}
+
+// rotaOf returns the rota of m: the fixed one, or the one ComputeRota gives
+// now (fixed false), which may change until the first reminder. It also
+// returns the group's members and the meeting's round.
+func (s *Service) rotaOf(ctx context.Context, g *hearth.Group, m *hearth.Meeting) (rota *hearth.Rota, fixed bool, members []*hearth.Membership, round int, err error) {
+	members, err = s.Store.Members(ctx, g.ID)
+	if err != nil {
+		return nil, false, nil, 0, err
+	}
+	round, err = s.Store.DoneMeetings(ctx, g.ID, m.StartsAt)
+	if err != nil {
+		return nil, false, nil, 0, err
+	}
+	if m.Rota != nil {
+		return m.Rota, true, members, round, nil
+	}
+	return hearth.ComputeRota(members, m.StartsAt, round, g.Sharers), false, members, round, nil
+}
+
+// rotaText renders a meeting's rota for the caller.
+func rotaText(g *hearth.Group, m *hearth.Meeting, rota *hearth.Rota, fixed bool, userID string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Rota of the **%s** meeting of %s (%s)", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
+	if !fixed {
+		b.WriteString(" (may change until the first reminder)")
+	}
+	sharers, order := rota.Lines()
+	b.WriteString(":\n" + sharers + "\n" + order + "\n")
+	switch pos := rota.Position(userID); {
+	case rota.IsSharer(userID):
+		fmt.Fprintf(&b, "You share at this meeting and are number %d in the check-in order. If you would rather not, use `/rota pass`.", pos)
+	case slices.Contains(rota.Passed, userID):
+		fmt.Fprintf(&b, "You passed your turn at this meeting; you are number %d in the check-in order.", pos)
+	case pos > 0:
+		fmt.Fprintf(&b, "You are number %d in the check-in order.", pos)
+	default:
+		b.WriteString("You are not in this rota (away, or you joined after it was fixed).")
+	}
+	return b.String()
+}
+
+func (s *Service) rotaShow(ctx context.Context, r *Request) (*Response, error) {
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.rotaMeeting(ctx, g, r)
+	if err != nil {
+		return nil, err
+	}
+	rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
+	if err != nil {
+		return nil, err
+	}
+	return Ephemeral(rotaText(g, m, rota, fixed, r.User.ID)), nil
+}
+
+// rotaPass gives the caller's turn to the next in line. A rota that was not
+// fixed yet is fixed now, with the pass in it: otherwise the pass would be
+// lost when the first reminder computes the rota again.
+func (s *Service) rotaPass(ctx context.Context, r *Request) (*Response, error) {
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.rotaMeeting(ctx, g, r)
+	if err != nil {
+		return nil, err
+	}
+	_, _, members, round, err := s.rotaOf(ctx, g, m)
+	if err != nil {
+		return nil, err
+	}
+	m, err = s.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
+		if cur.Rota == nil {
+			cur.Rota = hearth.ComputeRota(members, cur.StartsAt, round, g.Sharers)
+		}
+		return nil, nil, cur.Rota.Pass(r.User.ID, members, cur.StartsAt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Log.Info("rota pass", "meeting", m.ID, "group", g.ID, "user", r.User.ID)
+	return Ephemeral("You passed your turn to share; you keep your place at the front of the queue for the next meetings.\n\n" +
+		rotaText(g, m, m.Rota, true, r.User.ID)), nil
+}
+
+// rotaAway makes the caller away for their next meetings: AwayUntil just
+// after the start of the last one, and out of the rotas already fixed.
+func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
+	n, ok := r.Int("meetings")
+	if !ok {
+		n = 1
+	}
+	if n < 1 || n > maxAway {
+		return nil, hearth.Errorf(hearth.EINVALID, "`meetings` must be from 1 to %d. Nothing was changed.", maxAway)
+	}
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	starts, err := s.nextStarts(ctx, g, now(r), int(n))
+	if err != nil {
+		return nil, err
+	}
+	if len(starts) == 0 {
+		return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is nothing to be away for.", g.Name)
+	}
+	last := starts[len(starts)-1]
+	until := last.Add(time.Second)
+	member, _, err := s.Store.SetAway(ctx, g.ID, r.User.ID, now(r), until)
+	if err != nil {
+		return nil, err
+	}
+	s.Log.Info("rota away", "group", g.ID, "user", r.User.ID, "meetings", len(starts))
+	var b strings.Builder
+	switch {
+	case member.AwayUntil.After(until):
+		fmt.Fprintf(&b, "You were already away for longer: for the meetings starting before %s. Nothing was changed.", hearth.Timestamp(member.AwayUntil, "F"))
+	case len(starts) < int(n):
+		fmt.Fprintf(&b, "Only %d meeting(s) of **%s** are planned; you are away for them, up to the one of %s. You are left out of the rota and the reminders.", len(starts), g.Name, hearth.Timestamp(last, "F"))
+	default:
+		fmt.Fprintf(&b, "You are away for the next %d meeting(s) of **%s**, up to the one of %s. You are left out of the rota and the reminders until then.", n, g.Name, hearth.Timestamp(last, "F"))
+	}
+	// The rota of the next meeting, as SetAway left it.
+	m, err := s.firstMeeting(ctx, g, r, true)
+	if err != nil && hearth.ErrorCode(err) != hearth.ENOTFOUND {
+		return nil, err
+	}
+	if m != nil {
+		rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("\n\n" + rotaText(g, m, rota, fixed, r.User.ID))
+	}
+	return Ephemeral(b.String()), nil
+}
+
+// nextStarts returns the starts of the group's next n meetings that have not
+// started: the planned ones (not cancelled) and, beyond the planning
+// horizon, the times of the group's schedule.
+func (s *Service) nextStarts(ctx context.Context, g *hearth.Group, t time.Time, n int) ([]time.Time, error) {
+	planned, err := s.Store.MeetingsBetween(ctx, g.ID, t, t.AddDate(1, 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	known := map[int64]bool{}
+	var starts []time.Time
+	for _, m := range planned {
+		known[m.StartsAt.Unix()] = true
+		if m.StartsAt.After(t) && m.Status != hearth.MeetingCancelled && m.Status != hearth.MeetingDone {
+			starts = append(starts, m.StartsAt)
+		}
+	}
+	if g.Schedule != "" {
+		loc, err := g.Location()
+		if err != nil {
+			return nil, err
+		}
+		sched, err := hearth.ParseSchedule(g.Schedule, loc, g.ScheduleSetAt)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range hearth.NextN(sched, t, n+len(planned)) {
+			if !known[st.Unix()] {
+				starts = append(starts, st)
+			}
+		}
+	}
+	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
+	return starts[:min(n, len(starts))], nil
+}

@@ -1,0 +1,133 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hearthbot/hearth"
+)
+
+// Budgets of the details reply, within Discord's embed limits (a description
+// of 4096 characters, 25 fields of 1024, 6000 in all).
+const (
+	detailsTableBudget = 3500
+	detailsTotalBudget = 5800
+	detailsMaxNotes    = 20
+)
+
+// registerSummary routes the Details button of the summary DM (the DM
+// itself is sent by the scheduler: scheduler/summary.go).
+func (s *Service) registerSummary(rt *Router) {
+	rt.Component("summary:details", s.summaryDetails)
+}
+
+// summaryDetails shows a meeting's psychologists each member's attendance,
+// mood and check-in note, in an ephemeral reply. Notes that do not fit come
+// in further pages behind a More notes button ("summary:details:ID:FROM").
+func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, error) {
+	id, err := strconv.ParseInt(r.Arg("summary:details", 0), 10, 64)
+	if err != nil {
+		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
+	}
+	from, _ := strconv.Atoi(r.Arg("summary:details", 1))
+	m, err := s.Store.Meeting(ctx, id)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, hearth.Errorf(hearth.ENOTFOUND, "That meeting no longer exists (its group may have been deleted).")
+	} else if err != nil {
+		return nil, err
+	}
+	g, err := s.Store.Group(ctx, m.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	if !g.IsPsychologist(r.User.ID) {
+		return nil, hearth.Errorf(hearth.EFORBIDDEN, "Only the facilitator and the observer of **%s** can see the details of its meetings.", g.Name)
+	}
+	members, err := s.Store.Members(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	checkIns, err := s.Store.CheckIns(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	au := audit(r, "summary.details", "meeting:"+strconv.FormatInt(m.ID, 10))
+	au.GuildID = g.GuildID // the button is in a DM
+	if err := s.Store.Audit(ctx, au); err != nil {
+		return nil, err
+	}
+	return detailsReply(g, m, members, checkIns, from), nil
+}
+
+// detailsReply renders one page of a meeting's details: the attendance
+// table on the first page, and the notes from index from on.
+func detailsReply(g *hearth.Group, m *hearth.Meeting, members []*hearth.Membership, checkIns []*hearth.CheckIn, from int) *Response {
+	byUser := map[string]*hearth.CheckIn{}
+	var notes []*hearth.CheckIn
+	for _, c := range checkIns {
+		byUser[c.UserID] = c
+		if c.Note != "" {
+			notes = append(notes, c)
+		}
+	}
+	embed := hearth.Embed{Title: "Meeting details — " + g.Name}
+	if from == 0 {
+		var b strings.Builder
+		line := func(s string) {
+			if b.Len()+len(s) <= detailsTableBudget {
+				b.WriteString(s + "\n")
+			}
+		}
+		listed := map[string]bool{}
+		for _, mb := range members {
+			listed[mb.UserID] = true
+			c := byUser[mb.UserID]
+			switch {
+			case c != nil:
+				line(hearth.Mention(mb.UserID) + " — ✅ attended · " + moodText(c))
+			case mb.Away(m.StartsAt):
+				line(hearth.Mention(mb.UserID) + " — away")
+			default:
+				line(hearth.Mention(mb.UserID) + " — not checked in")
+			}
+		}
+		for _, c := range checkIns {
+			if !listed[c.UserID] {
+				line(hearth.Mention(c.UserID) + " (has left the group) — ✅ attended · " + moodText(c))
+			}
+		}
+		embed.Description = b.String()
+	}
+	used := len(embed.Title) + len(embed.Description)
+	next := from
+	for next < len(notes) && len(embed.Fields) < detailsMaxNotes {
+		c := notes[next]
+		f := hearth.EmbedField{Name: "Note", Value: hearth.Mention(c.UserID) + ": " + c.Note}
+		if used+len(f.Name)+len(f.Value) > detailsTotalBudget {
+			break
+		}
+		used += len(f.Name) + len(f.Value)
+		embed.Fields = append(embed.Fields, f)
+		next++
+	}
+	content := fmt.Sprintf("Details of the **%s** meeting of %s: %d checked in, %d note(s). Only you can see this; dismiss it when done.",
+		g.Name, hearth.Timestamp(m.StartsAt, "F"), len(checkIns), len(notes))
+	if from > 0 {
+		content = fmt.Sprintf("More notes from the **%s** meeting of %s (from note %d of %d).", g.Name, hearth.Timestamp(m.StartsAt, "F"), from+1, len(notes))
+	}
+	msg := hearth.Message{Content: content, Embeds: []hearth.Embed{embed}, Ephemeral: true}
+	if next < len(notes) {
+		msg.Buttons = [][]hearth.Button{{{Label: "More notes", Style: hearth.ButtonSecondary,
+			CustomID: "summary:details:" + strconv.FormatInt(m.ID, 10) + ":" + strconv.Itoa(next)}}}
+	}
+	return Reply(msg)
+}
+
+func moodText(c *hearth.CheckIn) string {
+	if c.Mood == 0 {
+		return "no mood given"
+	}
+	return fmt.Sprintf("mood %d/5", c.Mood)
+}

@@ -1,0 +1,119 @@
+package hearth
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// JobMeetingSummary DMs one psychologist (Job.UserID) the summary of a
+// meeting that ended (Job.MeetingID).
+const JobMeetingSummary JobKind = "meeting.summary"
+
+// SummaryJobs returns the summary DMs of a meeting that ended, one per
+// psychologist of its group, due at now. The meeting-end handler enqueues
+// them; keys make a second enqueue a no-op.
+func SummaryJobs(m *Meeting, g *Group, now time.Time) []*Job {
+	var jobs []*Job
+	for _, p := range g.Psychologists() {
+		jobs = append(jobs, &Job{
+			Kind:      JobMeetingSummary,
+			Key:       "meeting:" + strconv.FormatInt(m.ID, 10) + ":summary:" + p,
+			Priority:  PriorityMeeting,
+			DueAt:     now,
+			GuildID:   g.GuildID,
+			GroupID:   g.ID,
+			MeetingID: m.ID,
+			UserID:    p,
+		})
+	}
+	return jobs
+}
+
+// HistoryStore reads the past of a group for summaries and reports.
+type HistoryStore interface {
+	// MeetingsBetween returns the group's meetings starting in [from, to),
+	// of every status, earliest first.
+	MeetingsBetween(ctx context.Context, groupID int64, from, to time.Time) ([]*Meeting, error)
+	// PreviousMeeting returns the group's latest meeting that is not
+	// cancelled and starts before t, or ENOTFOUND.
+	PreviousMeeting(ctx context.Context, groupID int64, t time.Time) (*Meeting, error)
+	// CountAlerts counts the alerts of the group raised in [from, to).
+	CountAlerts(ctx context.Context, groupID int64, from, to time.Time) (int, error)
+}
+
+// MeetingSummary is what the psychologists learn after a meeting. It holds
+// counts and the average mood, never a member's own mood or note.
+type MeetingSummary struct {
+	Group    *Group
+	Meeting  *Meeting
+	Members  int       // members of the group when the summary was made
+	Attended int       // members who checked in
+	Moods    int       // check-ins that gave a mood
+	AvgMood  float64   // average of those moods; 0 if none
+	Alerts   int       // alerts raised since Since
+	Since    time.Time // the end of the previous meeting, or the group's creation
+}
+
+// Summarize counts a meeting's check-ins.
+func Summarize(g *Group, m *Meeting, members int, checkIns []*CheckIn) *MeetingSummary {
+	s := &MeetingSummary{Group: g, Meeting: m, Members: members, Attended: len(checkIns)}
+	sum := 0
+	for _, c := range checkIns {
+		if c.Mood > 0 {
+			s.Moods++
+			sum += c.Mood
+		}
+	}
+	if s.Moods > 0 {
+		s.AvgMood = float64(sum) / float64(s.Moods)
+	}
+	return s
+}
+
+// SummaryDM is the DM each psychologist gets after a meeting (SPEC §3): how
+// many attended, the average mood, who shared, who passed and how many
+// alerts were raised since the last meeting, with a Details button. It goes
+// to psychologists only: the average mood is never posted in a channel.
+func SummaryDM(s *MeetingSummary) Message {
+	mood := "nobody gave a mood"
+	if s.Moods > 0 {
+		mood = fmt.Sprintf("%.1f / 5 (from %d of %d check-ins)", s.AvgMood, s.Moods, s.Attended)
+	}
+	shared, passed := "nobody", "nobody"
+	if r := s.Meeting.Rota; r == nil {
+		shared = "no rota was fixed for this meeting"
+	} else {
+		if len(r.Sharers) > 0 {
+			shared = mentions(r.Sharers)
+		}
+		if len(r.Passed) > 0 {
+			passed = mentions(r.Passed)
+		}
+	}
+	id := strconv.FormatInt(s.Meeting.ID, 10)
+	return Message{
+		Content: fmt.Sprintf("Summary of the **%s** meeting of %s.", s.Group.Name, Timestamp(s.Meeting.StartsAt, "F")),
+		Embeds: []Embed{{
+			Title: "Meeting summary",
+			Fields: []EmbedField{
+				{Name: "Attended", Value: fmt.Sprintf("%d of %d members", s.Attended, s.Members), Inline: true},
+				{Name: "Average mood", Value: mood, Inline: true},
+				{Name: "Shared", Value: shared, Inline: false},
+				{Name: "Passed", Value: passed, Inline: false},
+				{Name: "Alerts since the last meeting", Value: fmt.Sprintf("%d (since %s)", s.Alerts, Timestamp(s.Since, "f")), Inline: false},
+			},
+		}},
+		Buttons: [][]Button{{{Label: "Details", CustomID: "summary:details:" + id, Style: ButtonSecondary}}},
+	}
+}
+
+func mentions(ids []string) string {
+	ms := make([]string, len(ids))
+	for i, id := range ids {
+		ms[i] = Mention(id)
+	}
+	return strings.Join(ms, ", ")
+}
