@@ -1,6 +1,10 @@
 package storage
 
-import "context"
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
 
 // Pragma returns a SQLite PRAGMA as one of db's own connections sees it.
 func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
@@ -22,4 +26,12 @@ func (db *DB) StoredNote(ctx context.Context, table string, id int64) (string, e
 // Exec runs a statement, for tests that set up odd states.
 func (db *DB) Exec(ctx context.Context, sql string, args ...any) error {
 	return db.gorm.WithContext(ctx).Exec(sql, args...).Error
+}
+
+// ClaimSQL returns the SQL that selects the jobs ClaimJobs claims, as sent to
+// this database.
+func (db *DB) ClaimSQL() string {
+	var ids []int64
+	stmt := db.claimable(db.gorm.Session(&gorm.Session{DryRun: true}), db.now(), 10).Pluck("id", &ids).Statement
+	return stmt.SQL.String()
 }

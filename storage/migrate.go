@@ -142,6 +142,13 @@ var migrations = []migration{
 		`CREATE INDEX alerts_group_status ON alerts (group_id, status)`,
 		`CREATE INDEX audit_log_guild_at ON audit_log (guild_id, at)`,
 	}},
+	{3, "gateway identifies, for the crash-loop backoff", []string{
+		`CREATE TABLE gateway_identifies (
+			id {id},
+			shard_id INTEGER NOT NULL,
+			at {ts} NOT NULL)`,
+		`CREATE INDEX gateway_identifies_at ON gateway_identifies (at)`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.
