@@ -66,7 +66,8 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 	if deferred {
 		if err := b.deferResponse(ctx, i, req); err != nil {
-			b.log.Error("unable to defer interaction", "interaction", i.ID, "error", err)
+			// classify: a *url.Error would name the URL, which holds the interaction token.
+			b.log.Error("unable to defer interaction", "interaction", i.ID, "command", route(req), "error", classify(err))
 			b.obs.Interaction(b.router.Route(req), OutcomeUnanswered, 0)
 			return
 		}
