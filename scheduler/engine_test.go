@@ -136,7 +136,7 @@ func TestEngine_Outcomes(t *testing.T) {
 			{"missed", hearth.JobMissed, 0, ""},
 			{"cancelled", hearth.JobCancelled, 0, ""},
 			{"permanent", hearth.JobFailed, 0, ""},
-			{"exhausted", hearth.JobFailed, 1, ""},   // gave up on its second attempt
+			{"exhausted", hearth.JobFailed, 1, ""},    // gave up on its second attempt
 			{"panic", hearth.JobDone, 1, "recovered"}, // a panic is retried like a transient failure
 		}
 		for _, tt := range tests {
