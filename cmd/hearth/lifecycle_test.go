@@ -40,9 +40,10 @@ func bareConfig(t *testing.T, fake *discordtest.Server) hearth.Config {
 	return cfg
 }
 
-// launch builds an App and runs it in the background; the test waits on
-// done (or Ready) itself. Cleanup stops it and closes the database.
-func launch(t *testing.T, cfg hearth.Config, o AppOptions) *running {
+// launch builds an App, lets setup change it (router middleware, test
+// commands), and runs it in the background; the test waits on done (or
+// Ready) itself. Cleanup stops it and closes the database.
+func launch(t *testing.T, cfg hearth.Config, o AppOptions, setup ...func(*App)) *running {
 	t.Helper()
 	r := &running{done: make(chan error, 1), logs: &syncBuffer{}}
 	if o.Logger == nil {
@@ -55,6 +56,9 @@ func launch(t *testing.T, cfg hearth.Config, o AppOptions) *running {
 		t.Fatalf("new app: %v", err)
 	}
 	r.app, r.cancel = app, cancel
+	for _, f := range setup {
+		f(app)
+	}
 	go func() { r.done <- app.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
