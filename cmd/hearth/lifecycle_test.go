@@ -114,8 +114,8 @@ func TestRun_FatalGatewayClose(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		m := NewMain(&stdout, &stderr)
 		m.Getenv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-		if code := m.Run(context.Background(), []string{"run"}); code != 1 {
-			t.Fatalf("exit status %d, want 1; stderr:\n%s", code, stderr.String())
+		if code := m.Run(context.Background(), []string{"run"}); code != exitConfig {
+			t.Fatalf("exit status %d, want %d; stderr:\n%s", code, exitConfig, stderr.String())
 		}
 		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 		if last := lines[len(lines)-1]; last != "hearth run: "+badTokenMessage {
