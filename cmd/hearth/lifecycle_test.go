@@ -166,17 +166,34 @@ func TestRun_FatalGatewayClose(t *testing.T) {
 	}
 }
 
-func TestRun_ReconnectsAfterADrop(t *testing.T) {
-	h := start(t)
-	h.setupGroup()
-	h.fake.DropConnections()
-	if err := h.fake.WaitFor(h.ctx(), func() bool { return h.fake.Resumes() == 1 && h.fake.Connections() == 1 }); err != nil {
-		t.Fatalf("no resume after the drop: %v", err)
+// TestRun_Reconnects checks that the bot, which reconnects the gateway
+// itself rather than through discordgo, comes back after every kind of
+// disconnect and still answers.
+func TestRun_Reconnects(t *testing.T) {
+	tests := []struct {
+		name       string
+		fault      func(*discordtest.Server)
+		identifies int // 1: the session was resumed
+		resumes    int
+	}{
+		{"Drop", (*discordtest.Server).DropConnections, 1, 1},
+		{"Op7Reconnect", (*discordtest.Server).SendReconnect, 1, 1},
+		{"Op9InvalidSession", func(s *discordtest.Server) { s.SendInvalidSession(false) }, 2, 0},
 	}
-	r := struggle(h, h.members[0], "later", false, "")
-	mustEphemeral(t, r, "<@"+h.fac+">")
-	if n := h.fake.Identifies(); n != 1 {
-		t.Errorf("%d identifies, want 1 and a resume", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := start(t)
+			h.setupGroup()
+			tt.fault(h.fake)
+			err := h.fake.WaitFor(h.ctx(), func() bool {
+				return h.fake.Identifies() == tt.identifies && h.fake.Resumes() == tt.resumes && h.fake.Connections() == 1
+			})
+			if err != nil {
+				t.Fatalf("not reconnected: identifies %d resumes %d connections %d: %v", h.fake.Identifies(), h.fake.Resumes(), h.fake.Connections(), err)
+			}
+			r := struggle(h, h.members[0], "later", false, "")
+			mustEphemeral(t, r, "<@"+h.fac+">")
+		})
 	}
 }
 
