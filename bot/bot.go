@@ -30,6 +30,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// Rate is the outbound requests per second; DefaultRate if zero.
 	Rate int
+	// Observer is told of every interaction and REST response; nil
+	// observes nothing.
+	Observer Observer
 }
 
 // Bot is a connected hearth bot: one discordgo session (one shard).
@@ -46,10 +49,15 @@ type Bot struct {
 	readyOnce sync.Once
 	appID     atomic.Value // string
 	connected atomic.Bool
+	obs       Observer
 
-	inflight sync.WaitGroup
-	closing  atomic.Bool
-	removers []func()
+	inflight     sync.WaitGroup
+	closing      atomic.Bool
+	removers     []func()
+	reconnecting atomic.Bool
+	loops        sync.WaitGroup // the reconnect loop
+	stop         chan struct{}  // closed by Close: stop reconnecting
+	fatal        chan error     // a *GatewayError, once
 
 	dmMu       sync.Mutex
 	dmChannels map[string]string // user id → DM channel id
@@ -90,13 +98,19 @@ func New(o Options) (*Bot, error) {
 	if o.Rate <= 0 {
 		o.Rate = DefaultRate
 	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
 	// Every REST call has a deadline, counted from when the request leaves
 	// the outbound queue (an http.Client timeout would count the wait too).
-	s.Client = &http.Client{Transport: &limitTransport{lim: newLimiter(o.Rate), timeout: o.Discord.RequestTimeout, next: rt}}
+	s.Client = &http.Client{Transport: &limitTransport{lim: newLimiter(o.Rate), timeout: o.Discord.RequestTimeout, next: rt, observe: o.Observer.RESTResponse}}
 	// discordgo would otherwise sleep and retry a 429 without bound; hearth
 	// decides itself when to try again.
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 1
+	// The bot reconnects itself (gateway.go), so that a close no reconnect
+	// can fix (a bad token) stops hearth instead of looping.
+	s.ShouldReconnectOnError = false
 	s.Identify.Intents = discordgo.IntentsGuilds
 	if o.Discord.ShardCount > 1 {
 		s.ShardID = o.Discord.ShardID
@@ -116,11 +130,14 @@ func New(o Options) (*Bot, error) {
 		seen:       newSeenSet(4096),
 		ready:      make(chan struct{}),
 		dmChannels: map[string]string{},
+		obs:        o.Observer,
+		stop:       make(chan struct{}),
+		fatal:      make(chan error, 1),
 	}
 	b.removers = append(b.removers,
 		s.AddHandler(b.onReady),
 		s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { b.connected.Store(true) }),
-		s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) }),
+		s.AddHandler(b.onDisconnect),
 		s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.connected.Store(true) }),
 		s.AddHandler(b.onInteraction),
 	)
@@ -142,6 +159,10 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 // definition in one bulk overwrite (in guild_id when set, else globally).
 func (b *Bot) Open(ctx context.Context) error {
 	if err := b.s.Open(); err != nil {
+		if ge := gatewayError(err); ge != nil {
+			b.log.Error("gateway closed for good", "code", ge.Code)
+			return ge
+		}
 		return fmt.Errorf("open gateway: %w", err)
 	}
 	select {
@@ -182,7 +203,7 @@ func (b *Bot) SyncCommands(ctx context.Context) error {
 }
 
 // Close stops taking interactions, waits for those in flight to be answered
-// (or ctx to end) and closes the gateway.
+// (or ctx to end), stops reconnecting and closes the gateway.
 func (b *Bot) Close(ctx context.Context) error {
 	b.closing.Store(true)
 	done := make(chan struct{})
@@ -195,6 +216,8 @@ func (b *Bot) Close(ctx context.Context) error {
 	for _, remove := range b.removers {
 		remove()
 	}
+	close(b.stop)
+	b.loops.Wait()
 	return b.s.Close()
 }
 

@@ -18,8 +18,10 @@ import (
 const handlerTimeout = 14 * time.Minute
 
 type result struct {
-	resp *commands.Response
-	err  error
+	resp     *commands.Response
+	err      error
+	panicked bool
+	took     time.Duration // how long the handler ran, for monitoring
 }
 
 // onInteraction answers one interaction: it runs the handler, answers within
@@ -64,7 +66,9 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 	if deferred {
 		if err := b.deferResponse(ctx, i, req); err != nil {
-			b.log.Error("unable to defer interaction", "interaction", i.ID, "error", err)
+			// classify: a *url.Error would name the URL, which holds the interaction token.
+			b.log.Error("unable to defer interaction", "interaction", i.ID, "command", route(req), "error", classify(err))
+			b.obs.Interaction(b.router.Route(req), OutcomeUnanswered, 0)
 			return
 		}
 		res = <-done
@@ -74,6 +78,9 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 
 // run calls the handler, turning a panic into an internal error.
 func (b *Bot) run(ctx context.Context, req *commands.Request) (res result) {
+	// Elapsed work, not domain time: measured on the real clock.
+	start := time.Now()
+	defer func() { res.took = time.Since(start) }()
 	defer func() {
 		if p := recover(); p != nil {
 			// The panic value is not logged: it could hold what a member typed.
@@ -83,7 +90,7 @@ func (b *Bot) run(ctx context.Context, req *commands.Request) (res result) {
 			}
 			b.log.Error("handler panicked", "interaction", req.InteractionID, "command", route(req),
 				"user", req.User.ID, "guild", req.GuildID, "panic", kind, "stack", string(debug.Stack()))
-			res = result{err: fmt.Errorf("handler panicked")}
+			res = result{err: fmt.Errorf("handler panicked"), panicked: true}
 		}
 	}()
 	resp, err := b.router.Dispatch(ctx, req)
@@ -114,9 +121,25 @@ func (b *Bot) finish(ctx context.Context, i *discordgo.Interaction, req *command
 	} else {
 		err = b.s.InteractionRespond(i, toInteractionResponse(resp), discordgo.WithContext(ctx))
 	}
+	outcome := outcomeOf(res)
 	if err != nil {
 		b.log.Error("unable to answer interaction", "interaction", i.ID, "command", route(req), "error", classify(err))
+		outcome = OutcomeUnanswered
 	}
+	b.obs.Interaction(b.router.Route(req), outcome, res.took)
+}
+
+// outcomeOf classifies a handler's result for monitoring.
+func outcomeOf(res result) string {
+	switch {
+	case res.err == nil:
+		return OutcomeOK
+	case res.panicked:
+		return OutcomePanic
+	case hearth.ErrorCode(res.err) == hearth.EINTERNAL:
+		return OutcomeError
+	}
+	return OutcomeRefused
 }
 
 func (b *Bot) deferResponse(ctx context.Context, i *discordgo.Interaction, req *commands.Request) error {

@@ -136,6 +136,7 @@ type limitTransport struct {
 	lim     *limiter
 	timeout time.Duration
 	next    http.RoundTripper
+	observe func(status int) // every response's status, for monitoring
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -154,6 +155,9 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		cancel()
 		return nil, err
+	}
+	if t.observe != nil {
+		t.observe(resp.StatusCode)
 	}
 	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil

@@ -94,6 +94,20 @@ func (rt *Router) Dispatch(ctx context.Context, r *Request) (*Response, error) {
 	return h(ctx, r)
 }
 
+// Route names the handler r goes to, for metrics: the command path, the
+// component route (never the custom id, which carries ids), "autocomplete "
+// and the option name, or "unknown" when no handler takes r.
+func (rt *Router) Route(r *Request) string {
+	key, h := rt.route(r)
+	switch {
+	case h == nil:
+		return "unknown"
+	case r.Kind == KindAutocomplete:
+		return "autocomplete " + key
+	}
+	return key
+}
+
 // route finds the handler of r and the key it was registered under.
 func (rt *Router) route(r *Request) (string, Handler) {
 	switch r.Kind {

@@ -22,6 +22,7 @@ type gateway struct {
 	identifies int
 	resumes    int
 	silenceACK bool
+	refusal    *gatewayRefusal // see CloseGateway
 }
 
 type gwSession struct {
@@ -125,6 +126,9 @@ func (s *Server) readLoop(c *gwConn) {
 		}
 		if json.Unmarshal(msg, &p) != nil {
 			s.closeWith(c, 4002, "Error while decoding payload.")
+			return
+		}
+		if (p.Op == 2 || p.Op == 6) && s.refused(c) {
 			return
 		}
 		switch p.Op {

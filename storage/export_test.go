@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // Pragma returns a SQLite PRAGMA as one of db's own connections sees it.
@@ -65,4 +67,13 @@ func (db *DB) Count(ctx context.Context, table, cond string, args ...any) (int64
 	var n int64
 	err := db.gorm.WithContext(ctx).Table(table).Where(cond, args...).Count(&n).Error
 	return n, err
+
+}
+
+// ClaimSQL returns the SQL that selects the jobs ClaimJobs claims, as sent to
+// this database.
+func (db *DB) ClaimSQL() string {
+	var ids []int64
+	stmt := db.claimable(db.gorm.Session(&gorm.Session{DryRun: true}), db.now(), 10).Pluck("id", &ids).Statement
+	return stmt.SQL.String()
 }

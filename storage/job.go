@@ -115,13 +115,7 @@ func (db *DB) ClaimJobs(ctx context.Context, owner string, now time.Time, lease 
 	var rows []jobRow
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		var ids []int64
-		q := tx.Model(&jobRow{}).
-			Where("status = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)", hearth.JobPending, now, now).
-			Order("priority, due_at, id").Limit(limit)
-		if db.driver == DriverPostgres {
-			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Options: clause.LockingOptionsSkipLocked})
-		}
-		if err := q.Pluck("id", &ids).Error; err != nil {
+		if err := db.claimable(tx, now, limit).Pluck("id", &ids).Error; err != nil {
 			return err
 		}
 		if len(ids) == 0 {
@@ -139,6 +133,21 @@ func (db *DB) ClaimJobs(ctx context.Context, owner string, now time.Time, lease 
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
 	return jobsOf(rows), nil
+}
+
+// claimable selects the ids of up to limit jobs claimable at now, in claim
+// order. On PostgreSQL the rows are locked, skipping rows another claimer
+// has locked, so concurrent claimers never wait for nor take each other's
+// jobs. gorm's SQLite dialect would drop the clause silently, so it is
+// added for PostgreSQL only.
+func (db *DB) claimable(tx *gorm.DB, now time.Time, limit int) *gorm.DB {
+	q := tx.Model(&jobRow{}).
+		Where("status = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)", hearth.JobPending, now, now).
+		Order("priority, due_at, id").Limit(limit)
+	if db.driver == DriverPostgres {
+		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Options: clause.LockingOptionsSkipLocked})
+	}
+	return q
 }
 
 // held updates the job id if owner holds it (it is pending and leased to

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -303,6 +304,19 @@ func TestDB_ClaimJobs_Concurrent(t *testing.T) {
 			if n != 1 {
 				t.Fatalf("job %d claimed %d times", id, n)
 			}
+		}
+	})
+}
+
+// TestDB_ClaimJobs_SkipLocked checks the claim query each database gets:
+// PostgreSQL skips rows other claimers hold; SQLite, which has no row locks,
+// relies on its immediate transaction instead.
+func TestDB_ClaimJobs_SkipLocked(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *storage.DB) {
+		sql := db.ClaimSQL()
+		want := db.Driver() == storage.DriverPostgres
+		if got := strings.Contains(sql, "FOR UPDATE SKIP LOCKED"); got != want {
+			t.Fatalf("%s claim query %q: FOR UPDATE SKIP LOCKED present = %v, want %v", db.Driver(), sql, got, want)
 		}
 	})
 }

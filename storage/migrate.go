@@ -145,6 +145,13 @@ var migrations = []migration{
 	{3, "the alert a low-mood check-in raised, so its button raises one only", []string{
 		`ALTER TABLE check_ins ADD COLUMN alert_id BIGINT NOT NULL DEFAULT 0`,
 	}},
+	{4, "gateway identifies, for the crash-loop backoff", []string{
+		`CREATE TABLE gateway_identifies (
+			id {id},
+			shard_id INTEGER NOT NULL,
+			at {ts} NOT NULL)`,
+		`CREATE INDEX gateway_identifies_at ON gateway_identifies (at)`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.

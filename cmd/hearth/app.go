@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/bot"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -46,6 +47,12 @@ func NewMain(stdout, stderr io.Writer) *Main {
 // errUsage marks a command-line mistake (exit status 2).
 var errUsage = errors.New("usage")
 
+// exitConfig is the exit status when Discord refused the bot for good (a bad
+// token, wrong shard settings): sysexits' EX_CONFIG, so a supervisor can be
+// told not to restart (systemd's RestartPreventExitStatus=78) — restarting
+// cannot help until someone changes the configuration.
+const exitConfig = 78
+
 // Run runs one command and returns the process exit status.
 func (m *Main) Run(ctx context.Context, args []string) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -73,6 +80,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			return 2
 		}
 		fmt.Fprintf(m.Stderr, "hearth %s: %v\n", args[0], err)
+		var ge *bot.GatewayError
+		if errors.As(err, &ge) {
+			return exitConfig
+		}
 		return 1
 	}
 	return 0

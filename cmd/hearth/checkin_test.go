@@ -24,7 +24,6 @@ func (h *harness) meetingAt(g *hearth.Group, start time.Time, fn ...func(*hearth
 	return m
 }
 
-
 func checkin(h *harness, user string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordtest.Reply {
 	h.t.Helper()
 	return h.slash(user, "checkin", opts...)

@@ -234,4 +234,3 @@ func TestJoin_RedeliveredPress(t *testing.T) {
 		t.Errorf("%d memberships, want 1", len(ms))
 	}
 }
-

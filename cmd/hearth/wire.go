@@ -15,6 +15,7 @@ import (
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/bot"
 	"github.com/hearthbot/hearth/commands"
+	"github.com/hearthbot/hearth/monitor"
 	"github.com/hearthbot/hearth/scheduler"
 	"github.com/hearthbot/hearth/storage"
 )
@@ -26,6 +27,10 @@ type AppOptions struct {
 	Logger     *slog.Logger
 	Transport  http.RoundTripper
 	DeferAfter time.Duration
+	// Sleep waits before identifying when the process restarted many times
+	// recently (see hearth.IdentifyDelay); a timer if nil. It returns early
+	// with ctx's error.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // App is hearth wired together: database, delivery engine, alert handlers,
@@ -39,12 +44,32 @@ type App struct {
 	Log    *slog.Logger
 	// Retention purges data past each server's retention once a day.
 	Retention *scheduler.Retention
+	// Monitor serves /healthz and /metrics; nil when [http] listen is empty.
+	Monitor *monitor.Monitor
 
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
 	ready chan struct{} // closed once connected and commands are registered
 }
 
 // Ready is closed once Run has connected and registered the commands.
 func (a *App) Ready() <-chan struct{} { return a.ready }
+
+// HTTPAddr is the address /healthz and /metrics are served on once Run has
+// started ([http] listen with the port the system picked for port 0); empty
+// when the HTTP server is disabled or not started yet.
+func (a *App) HTTPAddr() string {
+	if a.Monitor == nil {
+		return ""
+	}
+	return a.Monitor.Addr()
+}
+
+// appGateway reports the bot's gateway connection to the monitor, which is
+// built before the bot it observes.
+type appGateway struct{ a *App }
+
+func (g appGateway) Connected() bool { return g.a.Bot != nil && g.a.Bot.Connected() }
 
 // NewApp opens and migrates the database and builds every component. It
 // does not connect to Discord; Run does.
@@ -55,6 +80,9 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
 	db, err := openDB(ctx, cfg, o.Now, o.Logger)
 	if err != nil {
 		return nil, err
@@ -63,7 +91,12 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 		db.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
-	a := &App{Config: cfg, DB: db, Log: o.Logger, Router: commands.NewRouter(), ready: make(chan struct{})}
+	a := &App{Config: cfg, DB: db, Log: o.Logger, Router: commands.NewRouter(), now: o.Now, sleep: o.Sleep, ready: make(chan struct{})}
+	var observer bot.Observer
+	if cfg.HTTP.Listen != "" {
+		a.Monitor = monitor.New(monitor.Options{Store: db, Gateway: appGateway{a}, Now: o.Now, Log: o.Logger})
+		observer = a.Monitor
+	}
 	a.Engine = scheduler.NewEngine(db, o.Now, o.Logger)
 	svc := &commands.Service{Store: db, Config: cfg, Wake: a.Engine.Wake, Log: o.Logger}
 	svc.Register(a.Router)
@@ -74,6 +107,7 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 		Now:        o.Now,
 		DeferAfter: o.DeferAfter,
 		Transport:  o.Transport,
+		Observer:   observer,
 	})
 	if err != nil {
 		db.Close()
@@ -140,10 +174,36 @@ func keyFilePath(dsn string) string {
 	return filepath.Join(filepath.Dir(path), filepath.Base(path)+".key")
 }
 
-// Run connects the bot and runs the delivery engine until ctx ends, then
-// shuts down in order: no new interactions, answers in flight drained, jobs
-// in hand finished, gateway closed.
+// Run serves /healthz and /metrics, waits out the crash-loop backoff,
+// connects the bot and runs the delivery engine until ctx ends or the
+// gateway closes for good (a *bot.GatewayError, returned), then shuts down
+// in order: no new interactions, answers in flight drained, jobs in hand
+// finished, gateway closed, HTTP server stopped.
 func (a *App) Run(ctx context.Context) error {
+	if a.Monitor != nil {
+		if err := a.Monitor.Listen(a.Config.HTTP.Listen); err != nil {
+			return err
+		}
+		go func() {
+			if err := a.Monitor.Serve(); err != nil {
+				a.Log.Error("http server stopped", "error", err)
+			}
+		}()
+		a.Log.Info("serving /healthz and /metrics", "addr", a.Monitor.Addr())
+		defer func() {
+			stop, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := a.Monitor.Shutdown(stop); err != nil {
+				a.Log.Warn("unable to stop the http server", "error", err)
+			}
+		}()
+	}
+	if err := a.backOff(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while waiting: nothing to shut down
+		}
+		return err
+	}
 	if err := a.Retention.Schedule(ctx); err != nil {
 		return err
 	}
@@ -161,14 +221,50 @@ func (a *App) Run(ctx context.Context) error {
 	}()
 	a.Log.Info("hearth is running", "app", a.Bot.AppID())
 	close(a.ready)
-	<-ctx.Done()
+	var fatal error
+	select {
+	case <-ctx.Done():
+	case fatal = <-a.Bot.Fatal():
+	}
 	a.Log.Info("shutting down")
 	drain, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err := a.Bot.Close(drain)
 	stopEngine()
 	wg.Wait()
-	return err
+	return errors.Join(fatal, err)
+}
+
+// backOff delays the gateway IDENTIFY when this shard started many times
+// recently (a crash loop), then records this start. Discord resets a token
+// after 1,000 identifies a day.
+func (a *App) backOff(ctx context.Context) error {
+	now := a.now()
+	recent, err := a.DB.Identifies(ctx, now.Add(-24*time.Hour))
+	if err != nil {
+		return err
+	}
+	shard := a.Config.Discord.ShardID
+	if d := hearth.IdentifyDelay(recent, shard, now); d > 0 {
+		a.Log.Warn("restarted often recently; waiting before connecting to Discord", "shard", shard, "identifies_24h", len(recent), "delay", d)
+		if err := a.sleep(ctx, d); err != nil {
+			return err
+		}
+		now = a.now()
+	}
+	return a.DB.RecordIdentify(ctx, shard, now)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Close releases the database.

@@ -1,0 +1,154 @@
+package scheduler_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/storage"
+)
+
+// postgresEnv names the PostgreSQL DSN that, when set, makes every engine
+// test also run against PostgreSQL, each in a schema of its own.
+const postgresEnv = "HEARTH_TEST_POSTGRES_DSN"
+
+// waitTimeout bounds every wait; a safety net, never a timing assertion.
+const waitTimeout = 30 * time.Second
+
+var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// clock is an injected clock tests move by hand.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// forEachDSN runs fn per database engine with a fresh empty database:
+// "sqlite" (a file in a temp dir) and, if postgresEnv is set, "postgres" (a
+// new schema, dropped after the test).
+func forEachDSN(t *testing.T, fn func(t *testing.T, driver, dsn string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, storage.DriverSQLite, filepath.Join(t.TempDir(), "hearth.db"))
+	})
+	if os.Getenv(postgresEnv) != "" {
+		t.Run("postgres", func(t *testing.T) {
+			fn(t, storage.DriverPostgres, newPostgresSchema(t))
+		})
+	}
+}
+
+// forEachDB runs fn per database engine with a fresh migrated database.
+func forEachDB(t *testing.T, fn func(t *testing.T, db *storage.DB, clk *clock)) {
+	t.Helper()
+	forEachDSN(t, func(t *testing.T, driver, dsn string) {
+		clk := &clock{now: start}
+		fn(t, openDB(t, driver, dsn, clk.Now), clk)
+	})
+}
+
+// openDB opens and migrates a database handle closed after the test.
+func openDB(t *testing.T, driver, dsn string, now func() time.Time) *storage.DB {
+	t.Helper()
+	keys, err := storage.NewKeyring(bytes.Repeat([]byte{0x42}, storage.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(context.Background(), driver, dsn, storage.Options{Now: now, Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// newPostgresSchema creates a schema for one test and returns a DSN whose
+// search_path is that schema.
+func newPostgresSchema(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv(postgresEnv)
+	admin, err := sql.Open("pgx", base) // registered by the postgres driver storage links
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("t_%016x", rand.Uint64())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Error(err)
+		}
+		admin.Close()
+	})
+	if !strings.Contains(base, "://") {
+		return base + " search_path=" + schema
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// quietLog discards the engine's log lines.
+func quietLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// enqueue stores one test job of kind due at due.
+func enqueue(t *testing.T, db *storage.DB, kind hearth.JobKind, key string, due time.Time) {
+	t.Helper()
+	if err := db.EnqueueJobs(context.Background(), &hearth.Job{Kind: kind, Key: key, DueAt: due}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// job reads a job back by key.
+func job(t *testing.T, db *storage.DB, key string) *hearth.Job {
+	t.Helper()
+	j, err := db.Job(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// runDue runs the jobs due now and returns how many ran.
+func runDue(t *testing.T, e interface {
+	RunDue(context.Context) (int, error)
+}) int {
+	t.Helper()
+	n, err := e.RunDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
