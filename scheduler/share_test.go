@@ -81,11 +81,17 @@ func TestEngine_SharedQueue(t *testing.T) {
 				t.Errorf("job %s ran %d times", key, n)
 			}
 		}
+		// A fair share is a third; on PostgreSQL (SKIP LOCKED) a quarter of
+		// that shows the engines work side by side. SQLite serialises
+		// writers through one lock, so there the share depends on who wins
+		// it: only require that every engine took part.
+		least := total / engines / 4
+		if driver != storage.DriverPostgres {
+			least = 1
+		}
 		for i := range engines {
-			// A fair share is a third; a quarter of that still shows the
-			// engines work side by side rather than one after another.
-			if n := byOwner[fmt.Sprintf("engine-%d", i)]; n < total/engines/4 {
-				t.Errorf("engine-%d ran %d jobs, want at least %d: %v", i, n, total/engines/4, byOwner)
+			if n := byOwner[fmt.Sprintf("engine-%d", i)]; n < least {
+				t.Errorf("engine-%d ran %d jobs, want at least %d: %v", i, n, least, byOwner)
 			}
 		}
 		q, err := setup.QueueStats(context.Background(), clk.Now(), time.Minute)
