@@ -29,6 +29,8 @@ type alertRow struct {
 	ResolvedBy  string
 	ResolvedAt  sql.NullTime
 	EscalatedAt sql.NullTime
+	// ResolutionNote is the psychologist's closing note, encrypted like Note.
+	ResolutionNote string
 }
 
 func (alertRow) TableName() string { return "alerts" }
@@ -51,7 +53,11 @@ func (db *DB) newAlertRow(a *hearth.Alert) (*alertRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &alertRow{
+	closing, err := db.keys.encrypt(a.ResolutionNote)
+	if err != nil {
+		return nil, err
+	}
+	return &alertRow{ResolutionNote: closing,
 		ID: a.ID, GuildID: a.GuildID, GroupID: a.GroupID, UserID: a.UserID,
 		Urgency: string(a.Urgency), Relapse: a.Relapse, Note: note, Status: string(a.Status),
 		CreatedAt: utc(a.CreatedAt), AckBy: a.AckBy, AckAt: nullTime(a.AckAt),
@@ -64,7 +70,11 @@ func (db *DB) alert(r *alertRow) (*hearth.Alert, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
 	}
-	return &hearth.Alert{
+	closing, err := db.keys.decrypt(r.ResolutionNote)
+	if err != nil {
+		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
+	}
+	return &hearth.Alert{ResolutionNote: closing,
 		ID: r.ID, GuildID: r.GuildID, GroupID: r.GroupID, UserID: r.UserID,
 		Urgency: hearth.Urgency(r.Urgency), Relapse: r.Relapse, Note: note,
 		Status: hearth.AlertStatus(r.Status), CreatedAt: r.CreatedAt.UTC(),

@@ -165,3 +165,26 @@ func TestDB_TransitionAlert(t *testing.T) {
 		})
 	})
 }
+
+func TestDB_ResolutionNote(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		g := newGroup(t, db, "guild", "Recovery")
+		a, _, _ := raise(t, db, g, "")
+		_, err := db.TransitionAlert(ctx, a.ID, func(a *hearth.Alert) ([]*hearth.Job, *hearth.AuditEntry, error) {
+			a.Status, a.ResolvedBy, a.ResolvedAt, a.ResolutionNote = hearth.AlertResolved, "fac", testNow, "CANARY called her back"
+			return nil, nil, nil
+		})
+		noErr(t, err)
+		stored, err := db.Alert(ctx, a.ID)
+		noErr(t, err)
+		if stored.ResolutionNote != "CANARY called her back" {
+			t.Fatalf("resolution note = %q", stored.ResolutionNote)
+		}
+		n, err := db.Count(ctx, "alerts", "resolution_note LIKE ?", "%CANARY%")
+		noErr(t, err)
+		if n != 0 {
+			t.Fatal("the resolution note is stored in plain text")
+		}
+	})
+}

@@ -189,17 +189,24 @@ func (db *DB) Rekey(ctx context.Context) (int, error) {
 		return 0, errNoKeys
 	}
 	total := 0
-	for _, table := range []string{"check_ins", "alerts"} {
-		n, err := db.rekeyTable(ctx, table)
+	for _, c := range encryptedColumns {
+		n, err := db.rekeyColumn(ctx, c.table, c.column)
 		total += n
 		if err != nil {
-			return total, fmt.Errorf("rekey %s: %w", table, err)
+			return total, fmt.Errorf("rekey %s.%s: %w", c.table, c.column, err)
 		}
 	}
 	return total, nil
 }
 
-func (db *DB) rekeyTable(ctx context.Context, table string) (int, error) {
+// encryptedColumns are every column that holds a note.
+var encryptedColumns = []struct{ table, column string }{
+	{"check_ins", "note"},
+	{"alerts", "note"},
+	{"alerts", "resolution_note"},
+}
+
+func (db *DB) rekeyColumn(ctx context.Context, table, column string) (int, error) {
 	type noteRow struct {
 		ID   int64
 		Note string
@@ -209,8 +216,8 @@ func (db *DB) rekeyTable(ctx context.Context, table string) (int, error) {
 	var after int64
 	for {
 		var rows []noteRow
-		err := db.gorm.WithContext(ctx).Table(table).Select("id, note").
-			Where("id > ? AND note <> '' AND note NOT LIKE ?", after, prefix).
+		err := db.gorm.WithContext(ctx).Table(table).Select("id, "+column+" AS note").
+			Where("id > ? AND "+column+" <> '' AND "+column+" NOT LIKE ?", after, prefix).
 			Order("id").Limit(200).Find(&rows).Error
 		if err != nil || len(rows) == 0 {
 			return total, err
@@ -227,7 +234,7 @@ func (db *DB) rekeyTable(ctx context.Context, table string) (int, error) {
 					return err
 				}
 				// Only if unchanged since read: a concurrent edit wins.
-				res := tx.Table(table).Where("id = ? AND note = ?", r.ID, r.Note).Update("note", blob)
+				res := tx.Table(table).Where("id = ? AND "+column+" = ?", r.ID, r.Note).Update(column, blob)
 				if res.Error != nil {
 					return res.Error
 				}

@@ -152,6 +152,9 @@ var migrations = []migration{
 			at {ts} NOT NULL)`,
 		`CREATE INDEX gateway_identifies_at ON gateway_identifies (at)`,
 	}},
+	{5, "the psychologist's closing note of an alert, encrypted like every note", []string{
+		`ALTER TABLE alerts ADD COLUMN resolution_note TEXT NOT NULL DEFAULT ''`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.
