@@ -14,6 +14,7 @@ type faults struct {
 	closedDMs   map[string]bool
 	window      []time.Time // admitted requests in the global limiter's last second
 	rateLimited int
+	chaos       chaos
 }
 
 type restFault struct {

@@ -159,6 +159,9 @@ func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
 	if resp == nil {
 		resp = s.takeFaultLocked(r.Method, segs)
 	}
+	if resp == nil && !public && rt != nil {
+		resp = s.randomFaultLocked(segs)
+	}
 	s.mu.Unlock()
 
 	if resp == nil && s.schema != nil {
