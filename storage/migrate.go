@@ -142,6 +142,13 @@ var migrations = []migration{
 		`CREATE INDEX alerts_group_status ON alerts (group_id, status)`,
 		`CREATE INDEX audit_log_guild_at ON audit_log (guild_id, at)`,
 	}},
+	{3, "meeting plans: how far each group's meetings are planned, and from which settings", []string{
+		`CREATE TABLE meeting_plans (
+			group_id BIGINT PRIMARY KEY REFERENCES "groups" (id) ON DELETE CASCADE,
+			plan_key TEXT NOT NULL DEFAULT '',
+			planned_until {ts} NOT NULL)`,
+		`CREATE INDEX meetings_group_status ON meetings (group_id, status, starts_at)`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.
