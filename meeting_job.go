@@ -93,3 +93,35 @@ func ReminderDMJob(r *Job, userID string, now time.Time) *Job {
 		DueAt: now.UTC(), GuildID: r.GuildID, GroupID: r.GroupID, MeetingID: r.MeetingID, UserID: userID, Arg: r.Arg,
 	}
 }
+
+// MeetingWorkPrefixes returns the key prefixes of a meeting's reminders,
+// reminder DMs, start and end, of every generation: CancelJobs with each
+// cancels the posts of a meeting that will not take place.
+func MeetingWorkPrefixes(meetingID int64) []string {
+	return []string{
+		MeetingKey(meetingID, "reminder") + ":",
+		MeetingKey(meetingID, "dm") + ":",
+		MeetingKey(meetingID, "start"),
+		MeetingKey(meetingID, "end"),
+	}
+}
+
+// CancelMeeting cancels a scheduled meeting and returns the work that
+// follows: deleting its Discord event and, with notify, telling the group
+// channel. The caller saves m and the jobs together and then cancels the
+// jobs under MeetingWorkPrefixes. A meeting that is running, done or
+// already cancelled is ECONFLICT.
+func CancelMeeting(m *Meeting, g *Group, now time.Time, notify bool) ([]*Job, error) {
+	switch m.Status {
+	case MeetingCancelled:
+		return nil, Errorf(ECONFLICT, "The meeting of %s is already cancelled.", Timestamp(m.StartsAt, "F"))
+	case MeetingRunning, MeetingDone:
+		return nil, Errorf(ECONFLICT, "The meeting of %s has already started, so it can't be skipped.", Timestamp(m.StartsAt, "F"))
+	}
+	m.Status = MeetingCancelled
+	jobs := []*Job{MeetingEventJob(m, g, now, MeetingKey(m.ID, "event", "cancel"))}
+	if notify {
+		jobs = append(jobs, MeetingJob(JobMeetingNotice, m, g, "", NoticeSkipped, now, MeetingKey(m.ID, "notice", NoticeSkipped)))
+	}
+	return jobs, nil
+}

@@ -38,6 +38,8 @@ func (s *Service) Register(rt *Router) {
 	s.registerGroupAutocomplete(rt)
 	s.registerStruggling(rt)
 	s.registerAlerts(rt)
+	s.registerSchedule(rt)
+	s.registerNext(rt)
 }
 
 func (s *Service) wake() {
