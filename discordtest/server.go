@@ -53,6 +53,7 @@ type Server struct {
 	events    map[string]*discordgo.GuildScheduledEvent
 	eventIDs  []string
 	nonces    nonceCache
+	lost      []*lostResponse // LoseResponseNext faults
 }
 
 // NewServer starts a fake Discord on 127.0.0.1 and closes it when the test
