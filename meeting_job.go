@@ -11,7 +11,7 @@ const (
 	JobMeetingReminder JobKind = "meeting.reminder" // post in the group channel (Arg: offset, FormatOffset)
 	JobMeetingDM       JobKind = "meeting.dm"       // the reminder by DM to one member (UserID; Arg: offset)
 	JobMeetingStart    JobKind = "meeting.start"    // post the check-in order; status running
-	JobMeetingEnd      JobKind = "meeting.end"      // status done; count the shares of the rota
+	JobMeetingEnd      JobKind = "meeting.end"      // status done; count the shares of the rota (Arg: EndArg)
 	JobMeetingEvent    JobKind = "meeting.event"    // bring the Discord scheduled event in step
 	JobMeetingNotice   JobKind = "meeting.notice"   // a post in the group channel (Arg: NoticeSkipped)
 	JobMeetingStaff    JobKind = "meeting.staff"    // a content-free notice in the staff channel (Arg: reason)
@@ -74,9 +74,24 @@ func MeetingJobs(m *Meeting, g *Group, now time.Time) []*Job {
 		jobs = append(jobs, MeetingJob(JobMeetingStart, m, g, "", "", m.StartsAt, MeetingKey(m.ID, "start")))
 	}
 	if m.EndsAt.After(now) {
-		jobs = append(jobs, MeetingJob(JobMeetingEnd, m, g, "", "", m.EndsAt, MeetingKey(m.ID, "end")))
+		jobs = append(jobs, MeetingJob(JobMeetingEnd, m, g, "", EndArg(m), m.EndsAt, MeetingKey(m.ID, "end")))
 	}
 	return jobs
+}
+
+// EndArg is the Arg of a meeting's end job: the end it was planned for, in
+// Unix seconds. A job's DueAt moves when it is retried; its Arg does not, so
+// a handler and the planner tell a stale end (the length changed) by it.
+func EndArg(m *Meeting) string { return strconv.FormatInt(m.EndsAt.Unix(), 10) }
+
+// ReminderOffset returns the offset of a reminder or reminder DM job, from
+// its Arg, and whether it is one.
+func ReminderOffset(j *Job) (time.Duration, bool) {
+	offs, err := ParseOffsets(j.Arg)
+	if err != nil || len(offs) != 1 {
+		return 0, false
+	}
+	return offs[0], true
 }
 
 // MeetingEventJob returns the job that brings a meeting's Discord event in

@@ -71,8 +71,9 @@ func (s *Meetings) load(ctx context.Context, j *hearth.Job) (*hearth.Meeting, *h
 	return m, g, nil
 }
 
-// late reports whether a post due at j.DueAt is too late to be useful.
-func (s *Meetings) late(j *hearth.Job) bool { return s.Engine.Now().Sub(j.DueAt) > s.CatchUp }
+// late reports whether a post planned for due is too late to be useful.
+// The planned time, not the job's DueAt, counts: a retry moves DueAt.
+func (s *Meetings) late(due time.Time) bool { return s.Engine.Now().Sub(due) > s.CatchUp }
 
 // reminder posts a reminder in the group channel, fixing the meeting's rota
 // if this is the first, and then queues the DMs of members who asked.
@@ -81,12 +82,13 @@ func (s *Meetings) reminder(ctx context.Context, j *hearth.Job) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	if m.Status != hearth.MeetingScheduled || !reminderPlanned(g, m, j) {
-		return "", ErrCancelled
+	off, ok := hearth.ReminderOffset(j)
+	if m.Status != hearth.MeetingScheduled || !ok || !slices.Contains(g.ReminderOffsets, off) {
+		return "", ErrCancelled // an offset removed since: a re-plan queued the right ones
 	}
 	if j.Result == "" {
-		if s.late(j) {
-			s.Log.Warn("reminder missed", "meeting", m.ID, "group", g.ID, "offset", j.Arg, "due", j.DueAt, "late", s.Engine.Now().Sub(j.DueAt))
+		if due := m.StartsAt.Add(-off); s.late(due) {
+			s.Log.Warn("reminder missed", "meeting", m.ID, "group", g.ID, "offset", j.Arg, "due", due, "late", s.Engine.Now().Sub(due))
 			return "", ErrMissed
 		}
 		if m, err = s.fixRota(ctx, g, m); err != nil {
@@ -109,16 +111,6 @@ func (s *Meetings) reminder(ctx context.Context, j *hearth.Job) (string, error) 
 		return "", err
 	}
 	return j.Result, nil
-}
-
-// reminderPlanned reports whether the reminder job still matches the
-// group's offsets; one that does not was replaced by a re-plan.
-func reminderPlanned(g *hearth.Group, m *hearth.Meeting, j *hearth.Job) bool {
-	offs, err := hearth.ParseOffsets(j.Arg)
-	if err != nil || len(offs) != 1 {
-		return false
-	}
-	return slices.Contains(g.ReminderOffsets, offs[0]) && m.StartsAt.Add(-offs[0]).Equal(j.DueAt)
 }
 
 // queueDMs queues the reminder by DM for each member of the rota who turned
@@ -181,8 +173,9 @@ func (s *Meetings) dm(ctx context.Context, j *hearth.Job) (string, error) {
 	if m.Status != hearth.MeetingScheduled {
 		return "", ErrCancelled
 	}
-	if s.late(j) {
-		s.Log.Warn("reminder dm missed", "meeting", m.ID, "group", g.ID, "user", j.UserID, "due", j.DueAt)
+	off, _ := hearth.ReminderOffset(j)
+	if due := m.StartsAt.Add(-off); s.late(due) {
+		s.Log.Warn("reminder dm missed", "meeting", m.ID, "group", g.ID, "user", j.UserID, "due", due)
 		return "", ErrMissed
 	}
 	mem, err := s.Store.Membership(ctx, g.ID, j.UserID)
@@ -214,7 +207,7 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 	case j.Result != "":
 		return j.Result, nil // posted before a crash
 	case !s.Engine.Now().Before(m.EndsAt):
-		s.Log.Warn("meeting start missed", "meeting", m.ID, "group", g.ID, "due", j.DueAt)
+		s.Log.Warn("meeting start missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
 		return "", ErrMissed // the end job closes it
 	}
 	if m, err = s.fixRota(ctx, g, m); err != nil {
@@ -232,8 +225,8 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if s.late(j) {
-		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", j.DueAt)
+	if s.late(m.StartsAt) {
+		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
 		return "", ErrMissed
 	}
 	msg := hearth.StartPost(g, m)
@@ -258,7 +251,7 @@ func (s *Meetings) end(ctx context.Context, j *hearth.Job) (string, error) {
 		return "", ErrCancelled
 	case m.Status == hearth.MeetingDone:
 		return "", nil
-	case !m.EndsAt.Equal(j.DueAt):
+	case j.Arg != hearth.EndArg(m):
 		return "", ErrCancelled // the length changed: a re-plan queued the right end
 	}
 	if m.Rota != nil {

@@ -317,7 +317,8 @@ func (p *Planner) resync(ctx context.Context, g *hearth.Group, m *hearth.Meeting
 		m = updated
 	}
 	want := hearth.MeetingJobs(m, g, now)
-	same := func(a, b *hearth.Job) bool { return a.Kind == b.Kind && a.Arg == b.Arg && a.DueAt.Equal(b.DueAt) }
+	// Kind and Arg tell a piece of work apart; DueAt moves on a retry.
+	same := func(a, b *hearth.Job) bool { return a.Kind == b.Kind && a.Arg == b.Arg }
 	stale := false
 	for _, j := range pending {
 		if !timed(j.Kind) || containsJob(want, j, same) {
