@@ -50,7 +50,9 @@ func (h *harness) waitEvents(n int) []*discordgo.GuildScheduledEvent {
 	if err != nil {
 		h.t.Fatalf("waiting for %d scheduled events, have %d: %v", n, len(evs), err)
 	}
-	slices.SortFunc(evs, func(a, b *discordgo.GuildScheduledEvent) int { return a.ScheduledStartTime.Compare(b.ScheduledStartTime) })
+	slices.SortFunc(evs, func(a, b *discordgo.GuildScheduledEvent) int {
+		return a.ScheduledStartTime.Compare(b.ScheduledStartTime)
+	})
 	return evs
 }
 
