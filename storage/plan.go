@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -129,12 +130,12 @@ func (db *DB) PlanMeetings(ctx context.Context, ms []*hearth.Meeting, jobs func(
 				})
 			}
 		}
-		if len(jobRows) > 0 {
-			err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).
-				CreateInBatches(jobRows, planBatch).Error
-			if err != nil {
+		for len(jobRows) > 0 {
+			n := min(len(jobRows), planBatch)
+			if err := insertJobs(tx, jobRows[:n]); err != nil {
 				return fmt.Errorf("plan meeting jobs: %w", err)
 			}
+			jobRows = jobRows[n:]
 		}
 		created = fresh
 		return nil
@@ -200,4 +201,26 @@ func (db *DB) PendingMeetingJobs(ctx context.Context, groupID int64) ([]*hearth.
 		return nil, fmt.Errorf("read pending meeting jobs: %w", err)
 	}
 	return jobsOf(rows), nil
+}
+
+// jobColumns are the columns insertJobs writes.
+const jobColumns = "kind, key, priority, due_at, status, attempts, lease_owner, last_error, guild_id, group_id, meeting_id, alert_id, user_id, arg, result, created_at, updated_at"
+
+// insertJobs inserts pending jobs in one statement, skipping keys that
+// exist. Unlike gorm's Create it asks for no ids back, which the planner
+// does not need and which costs a RETURNING scan per row.
+func insertJobs(tx *gorm.DB, rows []*jobRow) error {
+	var b strings.Builder
+	b.WriteString("INSERT INTO jobs (" + jobColumns + ") VALUES ")
+	args := make([]any, 0, len(rows)*17)
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		args = append(args, r.Kind, r.Key, r.Priority, r.DueAt, r.Status, r.Attempts, r.LeaseOwner, r.LastError,
+			r.GuildID, r.GroupID, r.MeetingID, r.AlertID, r.UserID, r.Arg, r.Result, r.CreatedAt, r.UpdatedAt)
+	}
+	b.WriteString(" ON CONFLICT (key) DO NOTHING")
+	return tx.Exec(b.String(), args...).Error
 }
