@@ -197,6 +197,27 @@ func TestRun_Reconnects(t *testing.T) {
 	}
 }
 
+// TestRun_SilentGateway checks the heartbeat watchdog: a connection that
+// stays open but stops acknowledging heartbeats (a half-dead link) is given
+// up after five missed ACKs and replaced, and the bot keeps answering.
+func TestRun_SilentGateway(t *testing.T) {
+	h := start(t, withFake(discordtest.WithHeartbeatInterval(100*time.Millisecond)))
+	h.setupGroup()
+	sessions := func() int { return h.fake.Identifies() + h.fake.Resumes() }
+	before := sessions()
+	h.fake.SilenceHeartbeatACKs(true)
+	if err := h.fake.WaitFor(h.ctx(), func() bool { return sessions() > before }); err != nil {
+		t.Fatalf("no new session while heartbeats went unanswered: %v", err)
+	}
+	h.fake.SilenceHeartbeatACKs(false)
+	if err := h.fake.WaitFor(h.ctx(), func() bool { return h.fake.Connections() == 1 }); err != nil {
+		t.Fatalf("not reconnected: %v", err)
+	}
+	r := struggle(h, h.members[0], "later", false, "")
+	mustEphemeral(t, r, "<@"+h.fac+">")
+	h.waitDMs(h.fac, 1)
+}
+
 func TestApp_CrashLoopBackoff(t *testing.T) {
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	clk := &clock{now: now}
