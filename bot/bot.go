@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -171,11 +172,40 @@ func (b *Bot) Open(ctx context.Context) error {
 		_ = b.s.Close()
 		return fmt.Errorf("wait for ready: %w", ctx.Err())
 	}
-	if err := b.SyncCommands(ctx); err != nil {
+	if err := b.syncCommandsRetrying(ctx); err != nil {
+		// Closing fires a disconnect; without this the reconnect loop
+		// would bring the gateway of a failed start back.
+		b.closing.Store(true)
 		_ = b.s.Close()
 		return err
 	}
 	return nil
+}
+
+// syncCommandsRetrying registers the commands, retrying while Discord answers
+// with a 5xx or 429 (a passing fault must not stop a start: a crash loop
+// would spend identifies) until it works, fails for good, or ctx ends.
+func (b *Bot) syncCommandsRetrying(ctx context.Context) error {
+	wait := time.Second
+	for {
+		err := b.SyncCommands(ctx)
+		if err == nil || hearth.Failure(err) != hearth.FailRetry {
+			return err
+		}
+		var se *hearth.SendError
+		if errors.As(err, &se) && se.RetryAfter > wait {
+			wait = se.RetryAfter
+		}
+		b.log.Warn("unable to register commands; retrying", "error", err, "in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
 }
 
 // AppID returns the application id learnt from READY.
