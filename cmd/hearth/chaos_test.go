@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -119,7 +120,7 @@ func TestChaos(t *testing.T) {
 	for k := range chaosKills {
 		share := 0.15 + 0.2*float64(k) + 0.15*rng.Float64()
 		target := int(share * float64(total))
-		if err := fake.WaitFor(ctx, func() bool { return w.progress() >= target }); err != nil {
+		if err := fake.WaitFor(ctx, func() bool { return p.exited() || w.progress() >= target }); err != nil {
 			t.Fatalf("kill %d: waiting for %d of %d sends: %v\n%s", k+1, target, total, err, p.logs.String())
 		}
 		select {
@@ -131,11 +132,14 @@ func TestChaos(t *testing.T) {
 		p.start()
 	}
 
-	if err := fake.WaitFor(ctx, func() bool { return w.progress() >= total }); err != nil {
+	if err := fake.WaitFor(ctx, func() bool { return p.exited() || w.progress() >= total }); err != nil {
 		t.Errorf("not everything was delivered: %d of %d: %v", w.progress(), total, err)
 	}
 	stopDrops()
 	bg.Wait()
+	if p.exited() {
+		t.Fatalf("hearth exited by itself (run %d): %v\n%s", p.runs, <-p.done, p.logs.String())
+	}
 	p.stop() // nothing may be sent after this: the counts below are final
 
 	w.checkExactlyOnce(t)
@@ -152,6 +156,11 @@ func TestChaos(t *testing.T) {
 	for _, bad := range []string{"panic", "DATA RACE", w.canary} {
 		if strings.Contains(logs, bad) {
 			t.Errorf("hearth's log contains %q", bad)
+		}
+	}
+	for _, c := range fake.Calls() {
+		if strings.Contains(string(c.Body), w.canary) {
+			t.Errorf("%s %s sent the note to Discord", c.Method, c.Path)
 		}
 	}
 	if t.Failed() {
@@ -405,7 +414,12 @@ type chaosProcess struct {
 	cmd  *exec.Cmd
 	done chan error
 	runs int
+	gone atomic.Bool // the current run ended without the test ending it
 }
+
+// exited reports whether the current run ended on its own, so a wait for
+// progress stops at once instead of at its deadline.
+func (p *chaosProcess) exited() bool { return p.gone.Load() }
 
 func (p *chaosProcess) start() {
 	p.t.Helper()
@@ -420,7 +434,12 @@ func (p *chaosProcess) start() {
 		p.t.Fatalf("start hearth: %v", err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	p.gone.Store(false)
+	go func() {
+		err := cmd.Wait()
+		p.gone.Store(true)
+		done <- err
+	}()
 	p.cmd, p.done = cmd, done
 }
 
