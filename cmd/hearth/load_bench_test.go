@@ -70,20 +70,68 @@ func BenchmarkInteractions(b *testing.B) {
 	})
 }
 
-// BenchmarkCheckInThroughput sends /checkin open loop at 500/s to hearth on
-// SQLite and reports p50 and p99 and the rate achieved:
+// BenchmarkCheckInThroughput sends /checkin to hearth on SQLite, open loop
+// at 500/s, and closed loop from 16 clients that each send the next as soon
+// as the last was answered (the most it sustains); it reports p50, p99 and
+// the rate:
 //
 //	go test ./cmd/hearth -run '^$' -bench CheckInThroughput -benchtime 5000x
 func BenchmarkCheckInThroughput(b *testing.B) {
-	for _, rate := range []int{500} {
-		b.Run(fmt.Sprintf("open-%d", rate), func(b *testing.B) {
-			h, _ := startLoaded(b)
-			lat := openLoop(b, rate, func(i int) *discordtest.Interaction {
-				return h.fake.SlashCommand(h.as(h.members[i%len(h.members)]), "checkin", discordtest.Int("mood", int64(1+i%5)))
-			}, said("checked in"))
-			percentiles(b, lat)
-		})
+	checkIn := func(h *harness, i int) *discordtest.Interaction {
+		return h.fake.SlashCommand(h.as(h.members[i%len(h.members)]), "checkin", discordtest.Int("mood", int64(1+i%5)))
 	}
+	b.Run("open-500", func(b *testing.B) {
+		h, _ := startLoaded(b)
+		lat := openLoop(b, 500, func(i int) *discordtest.Interaction { return checkIn(h, i) }, said("checked in"))
+		percentiles(b, lat)
+	})
+	b.Run("closed-16", func(b *testing.B) {
+		h, _ := startLoaded(b)
+		lat := closedLoop(b, 16, func(i int) *discordtest.Interaction { return checkIn(h, i) }, said("checked in"))
+		percentiles(b, lat)
+	})
+}
+
+// closedLoop sends b.N interactions from clients goroutines, each sending
+// its next when the last was answered, and returns each one's latency.
+func closedLoop(b *testing.B, clients int, send func(i int) *discordtest.Interaction, ok func(*discordtest.Reply) bool) []time.Duration {
+	lat := make([]time.Duration, b.N)
+	var next, bad atomic.Int64
+	var mu sync.Mutex // the fake's Fatalf must not run on two goroutines
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithTimeout(context.Background(), 10*waitTimeout)
+	defer cancel()
+	b.ResetTimer()
+	t0 := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				sent := time.Now()
+				mu.Lock()
+				ix := send(i)
+				mu.Unlock()
+				r, err := ix.Wait(ctx)
+				lat[i] = time.Since(sent)
+				if err != nil || r.Type != discordgo.InteractionResponseChannelMessageWithSource || !ok(r) {
+					bad.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(t0)
+	b.StopTimer()
+	if n := bad.Load(); n > 0 {
+		b.Fatalf("%d of %d interactions were not answered at once as expected", n, b.N)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "answered/s")
+	return lat
 }
 
 // said accepts an immediate ephemeral reply that contains want.
