@@ -190,3 +190,16 @@ func classify(err error) error {
 	}
 	return &hearth.SendError{Failure: hearth.FailRetry, Err: err}
 }
+
+// ChannelName returns a channel's name, from the gateway's cache when it
+// has the channel, else from Discord.
+func (b *Bot) ChannelName(ctx context.Context, channelID string) (string, error) {
+	if ch, err := b.s.State.Channel(channelID); err == nil {
+		return ch.Name, nil
+	}
+	ch, err := b.s.Channel(channelID, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", classify(err)
+	}
+	return ch.Name, nil
+}

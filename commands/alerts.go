@@ -59,13 +59,7 @@ func (s *Service) alertsList(ctx context.Context, r *Request) (*Response, error)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(gs))
-	names := map[int64]string{}
-	for i, g := range gs {
-		ids[i] = g.ID
-		names[g.ID] = g.Name
-	}
-	alerts, err := s.Store.OpenAlerts(ctx, ids)
+	alerts, names, err := s.openAlerts(ctx, gs)
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +89,18 @@ func (s *Service) alertsList(ctx context.Context, r *Request) (*Response, error)
 	return Ephemeral(b.String()), nil
 }
 
+// openAlerts returns the open alerts of the groups and the groups' names by id.
+func (s *Service) openAlerts(ctx context.Context, gs []*hearth.Group) ([]*hearth.Alert, map[int64]string, error) {
+	ids := make([]int64, len(gs))
+	names := make(map[int64]string, len(gs))
+	for i, g := range gs {
+		ids[i] = g.ID
+		names[g.ID] = g.Name
+	}
+	alerts, err := s.Store.OpenAlerts(ctx, ids)
+	return alerts, names, err
+}
+
 func (s *Service) alertAutocomplete(ctx context.Context, r *Request) (*Response, error) {
 	if r.GuildID == "" {
 		return Choices(nil), nil
@@ -103,13 +109,7 @@ func (s *Service) alertAutocomplete(ctx context.Context, r *Request) (*Response,
 	if err != nil || len(gs) == 0 {
 		return Choices(nil), err
 	}
-	ids := make([]int64, len(gs))
-	names := map[int64]string{}
-	for i, g := range gs {
-		ids[i] = g.ID
-		names[g.ID] = g.Name
-	}
-	alerts, err := s.Store.OpenAlerts(ctx, ids)
+	alerts, names, err := s.openAlerts(ctx, gs)
 	if err != nil {
 		return nil, err
 	}

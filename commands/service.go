@@ -54,6 +54,8 @@ func (s *Service) Register(rt *Router) {
 	s.registerRoster(rt)
 	s.registerReport(rt)
 	s.registerSummary(rt)
+	s.registerSchedule(rt)
+	s.registerNext(rt)
 }
 
 func (s *Service) wake() {

@@ -128,6 +128,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(r.Body)
 	path := normalizePath(r.URL.Path)
 	resp := s.handle(r, path, raw)
+	if s.loseResponse(r.Method, path) && dropConnection(w) {
+		return
+	}
 	for k, v := range resp.header {
 		w.Header()[k] = v
 	}

@@ -226,3 +226,10 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// SchemaAvailable reports whether Discord's OpenAPI document was found, so a
+// test that is about validation itself can skip, saying so, where it is not.
+func SchemaAvailable() bool {
+	v, err := loadSchema()
+	return v != nil && err == nil
+}

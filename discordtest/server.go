@@ -53,6 +53,7 @@ type Server struct {
 	events    map[string]*discordgo.GuildScheduledEvent
 	eventIDs  []string
 	nonces    nonceCache
+	lost      []*lostResponse // LoseResponseNext faults
 }
 
 // TB is the part of testing.TB the fake uses, so that it also runs outside

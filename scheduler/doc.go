@@ -5,6 +5,26 @@
 // acknowledge and escalate alerts; the planner turns group schedules into
 // meetings and their reminder, start and end jobs.
 //
+// The life of a meeting:
+//
+//	Planner.PlanAll / Replan   stores the meeting (scheduled) with its jobs, in one
+//	                           transaction: meeting.reminder per offset, meeting.start,
+//	                           meeting.end, meeting.event (publish the Discord event)
+//	meeting.reminder           the first one fixes Meeting.Rota (ComputeRota with
+//	                           round = DoneMeetings), posts it, queues meeting.dm jobs
+//	meeting.start              status running; posts the check-in order and sharers
+//	meeting.end                counts the shares of the rota (AdvanceRota on the
+//	                           memberships), then status done: the next meeting rotates
+//	/schedule skip, Replan     status cancelled (hearth.CancelMeeting), its pending posts
+//	                           cancelled by key prefix, meeting.event deletes the event
+//
+// Handlers read everything but ids from storage when they run, so a job
+// planned weeks ago acts on the current group, members and rota. Work that
+// follows a meeting's end (a summary for the psychologists) belongs after
+// the status change in Meetings.end, or in a job it queues.
+//
 // Time is injected: every component takes a Now func, and tests drive the
-// engine with RunDue instead of waiting for timers.
+// engine with RunDue or WaitIdle instead of waiting for timers. Only the
+// planner's housekeeping tick (robfig/cron, every minute) follows the wall
+// clock; what it does is decided by Now.
 package scheduler

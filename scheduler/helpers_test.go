@@ -3,25 +3,15 @@ package scheduler_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/storage"
+	"github.com/hearthbot/hearth/storage/storagetest"
 )
-
-// postgresEnv names the PostgreSQL DSN that, when set, makes every engine
-// test also run against PostgreSQL, each in a schema of its own.
-const postgresEnv = "HEARTH_TEST_POSTGRES_DSN"
 
 // waitTimeout bounds every wait; a safety net, never a timing assertion.
 const waitTimeout = 30 * time.Second
@@ -46,19 +36,10 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// forEachDSN runs fn per database engine with a fresh empty database:
-// "sqlite" (a file in a temp dir) and, if postgresEnv is set, "postgres" (a
-// new schema, dropped after the test).
+// forEachDSN runs fn per database engine with a fresh empty database.
 func forEachDSN(t *testing.T, fn func(t *testing.T, driver, dsn string)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		fn(t, storage.DriverSQLite, filepath.Join(t.TempDir(), "hearth.db"))
-	})
-	if os.Getenv(postgresEnv) != "" {
-		t.Run("postgres", func(t *testing.T) {
-			fn(t, storage.DriverPostgres, newPostgresSchema(t))
-		})
-	}
+	storagetest.ForEachDSN(t, fn)
 }
 
 // forEachDB runs fn per database engine with a fresh migrated database.
@@ -86,38 +67,6 @@ func openDB(t *testing.T, driver, dsn string, now func() time.Time) *storage.DB 
 		t.Fatal(err)
 	}
 	return db
-}
-
-// newPostgresSchema creates a schema for one test and returns a DSN whose
-// search_path is that schema.
-func newPostgresSchema(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv(postgresEnv)
-	admin, err := sql.Open("pgx", base) // registered by the postgres driver storage links
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("t_%016x", rand.Uint64())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Error(err)
-		}
-		admin.Close()
-	})
-	if !strings.Contains(base, "://") {
-		return base + " search_path=" + schema
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // quietLog discards the engine's log lines.

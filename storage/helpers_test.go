@@ -3,24 +3,15 @@ package storage_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
-	"math/rand/v2"
-	"net/url"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/storage"
+	"github.com/hearthbot/hearth/storage/storagetest"
 )
-
-// postgresEnv names the PostgreSQL DSN that, when set, makes every test also
-// run against PostgreSQL, each in a schema of its own.
-const postgresEnv = "HEARTH_TEST_POSTGRES_DSN"
 
 // testNow is the clock of the test databases.
 var testNow = time.Date(2025, 3, 30, 0, 30, 0, 0, time.UTC)
@@ -41,19 +32,10 @@ func testOptions(t *testing.T) storage.Options {
 	return storage.Options{Now: func() time.Time { return testNow }, Keys: keys}
 }
 
-// forEachDSN runs fn as a subtest per database engine, with a fresh empty
-// database: "sqlite" (a WAL file in a temp dir) and, if postgresEnv is set,
-// "postgres" (a new schema, dropped after the test).
+// forEachDSN runs fn per database engine with a fresh empty database.
 func forEachDSN(t *testing.T, fn func(t *testing.T, driver, dsn string)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		fn(t, storage.DriverSQLite, filepath.Join(t.TempDir(), "hearth.db"))
-	})
-	if os.Getenv(postgresEnv) != "" {
-		t.Run("postgres", func(t *testing.T) {
-			fn(t, storage.DriverPostgres, newPostgresSchema(t))
-		})
-	}
+	storagetest.ForEachDSN(t, fn)
 }
 
 // forEachDB runs fn per database engine with a fresh migrated database.
@@ -92,38 +74,6 @@ func openMigrated(t *testing.T, driver, dsn string, opts storage.Options) *stora
 		t.Fatal(err)
 	}
 	return db
-}
-
-// newPostgresSchema creates a schema for one test and returns a DSN whose
-// search_path is that schema.
-func newPostgresSchema(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv(postgresEnv)
-	admin, err := sql.Open("pgx", base) // registered by the postgres driver storage links
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("t_%016x", rand.Uint64())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Error(err)
-		}
-		admin.Close()
-	})
-	if !strings.Contains(base, "://") {
-		return base + " search_path=" + schema
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // wantCode fails the test unless err has the hearth error code.

@@ -155,6 +155,13 @@ var migrations = []migration{
 	{5, "the psychologist's closing note of an alert, encrypted like every note", []string{
 		`ALTER TABLE alerts ADD COLUMN resolution_note TEXT NOT NULL DEFAULT ''`,
 	}},
+	{6, "meeting plans: how far each group's meetings are planned, and from which settings", []string{
+		`CREATE TABLE meeting_plans (
+			group_id BIGINT PRIMARY KEY REFERENCES "groups" (id) ON DELETE CASCADE,
+			plan_key TEXT NOT NULL DEFAULT '',
+			planned_until {ts} NOT NULL)`,
+		`CREATE INDEX meetings_group_status ON meetings (group_id, status, starts_at)`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.

@@ -6,25 +6,32 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/hearthbot/hearth"
 )
 
 // QueueStats counts the pending jobs due at now, those due longer ago than
 // late, the oldest due time, and the failed jobs not yet purged. Monitoring
-// reads it at every scrape, so it is a few indexed counts.
+// reads it at every scrape, so it is a few indexed counts. Due, late and
+// oldest count delivery work only (alerts, meeting posts, reminders):
+// housekeeping such as the daily retention purge may wait without anyone
+// missing a message.
 func (db *DB) QueueStats(ctx context.Context, now time.Time, late time.Duration) (hearth.QueueStats, error) {
 	now = utc(now)
 	g := db.gorm.WithContext(ctx)
 	var due, lateN, failed int64
 	var oldest sql.NullTime
-	pending := g.Model(&jobRow{}).Where("status = ? AND due_at <= ?", hearth.JobPending, now)
-	err := pending.Count(&due).Error
+	delivery := func() *gorm.DB {
+		return g.Model(&jobRow{}).Where("status = ? AND priority <= ?", hearth.JobPending, hearth.PriorityReminder)
+	}
+	err := delivery().Where("due_at <= ?", now).Count(&due).Error
 	if err == nil && due > 0 {
-		err = g.Model(&jobRow{}).Where("status = ? AND due_at < ?", hearth.JobPending, now.Add(-late)).Count(&lateN).Error
+		err = delivery().Where("due_at < ?", now.Add(-late)).Count(&lateN).Error
 	}
 	if err == nil && due > 0 {
 		var rows []jobRow
-		err = g.Select("due_at").Where("status = ? AND due_at <= ?", hearth.JobPending, now).Order("due_at").Limit(1).Find(&rows).Error
+		err = delivery().Select("due_at").Where("due_at <= ?", now).Order("due_at").Limit(1).Find(&rows).Error
 		if len(rows) > 0 {
 			oldest = sql.NullTime{Time: rows[0].DueAt, Valid: true}
 		}

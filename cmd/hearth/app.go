@@ -22,6 +22,7 @@ Usage:
 
 Commands:
   run           connect to Discord and run the bot (migrates the database first)
+  demo          play a group's week against a built-in Discord simulator
   migrate       bring the database schema up to date
   rekey         re-encrypt notes stored under an old key with the current key
   invite        print the OAuth2 URL that adds the bot to a server
@@ -64,6 +65,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 	cmds := map[string]func(context.Context, []string) error{
 		"run":          m.runBot,
+		"demo":         m.runDemo,
 		"migrate":      m.runMigrate,
 		"rekey":        m.runRekey,
 		"invite":       m.runInvite,

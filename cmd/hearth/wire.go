@@ -39,9 +39,11 @@ type App struct {
 	Config hearth.Config
 	DB     *storage.DB
 	Engine *scheduler.Engine
-	Bot    *bot.Bot
-	Router *commands.Router
-	Log    *slog.Logger
+	// Planner stores meetings ahead and re-plans groups that change.
+	Planner *scheduler.Planner
+	Bot     *bot.Bot
+	Router  *commands.Router
+	Log     *slog.Logger
 	// Retention purges data past each server's retention once a day.
 	Retention *scheduler.Retention
 	// Monitor serves /healthz and /metrics; nil when [http] listen is empty.
@@ -98,7 +100,9 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 		observer = a.Monitor
 	}
 	a.Engine = scheduler.NewEngine(db, o.Now, o.Logger)
-	svc := &commands.Service{Store: db, Config: cfg, Wake: a.Engine.Wake, Log: o.Logger}
+	a.Planner = scheduler.NewPlanner(db, o.Now, cfg.Scheduler.Horizon, o.Logger)
+	a.Planner.Wake = a.Engine.Wake
+	svc := &commands.Service{Store: db, Config: cfg, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger}
 	svc.Register(a.Router)
 	a.Bot, err = bot.New(bot.Options{
 		Discord:    cfg.Discord,
@@ -120,6 +124,8 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Retention.Register()
 	summaries := &scheduler.Summaries{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
 	summaries.Register()
+	meetings := &scheduler.Meetings{Engine: a.Engine, Store: db, Discord: a.Bot, CatchUp: cfg.Scheduler.CatchUp, Log: o.Logger}
+	meetings.Register()
 	return a, nil
 }
 
@@ -212,11 +218,17 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		if err := a.Engine.Run(engineCtx); err != nil {
 			a.Log.Error("delivery engine stopped", "error", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if err := a.Planner.Run(engineCtx); err != nil {
+			a.Log.Error("meeting planner stopped", "error", err)
 		}
 	}()
 	a.Log.Info("hearth is running", "app", a.Bot.AppID())

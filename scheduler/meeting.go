@@ -1,0 +1,350 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/hearthbot/hearth"
+)
+
+// MeetingStore is what the meeting handlers read and write.
+type MeetingStore interface {
+	hearth.GroupStore
+	hearth.MembershipStore
+	hearth.MeetingStore
+	hearth.GuildStore
+}
+
+// ChannelNamer is implemented by a hearth.Discord that can name a channel;
+// scheduled events then show "#name" as their location instead of a raw
+// channel mention, which Discord does not render there.
+type ChannelNamer interface {
+	ChannelName(ctx context.Context, channelID string) (string, error)
+}
+
+// Meetings runs the jobs of meetings through the engine: reminders (in the
+// channel and by DM), the start and the end of each meeting, the Discord
+// scheduled event, and the notices around them.
+//
+// Every post is sent once: it carries a nonce derived from its job, its
+// message id is saved on the job as soon as Discord returns it, and the job
+// is leased to one worker at a time. A post more than CatchUp late (the
+// host was down) is skipped and logged as missed; the state changes of the
+// start and the end are never skipped.
+type Meetings struct {
+	Engine  *Engine
+	Store   MeetingStore
+	Discord hearth.Discord
+	CatchUp time.Duration
+	Log     *slog.Logger
+}
+
+// Register registers the meeting job handlers on the engine.
+func (s *Meetings) Register() {
+	s.Engine.Register(hearth.JobMeetingReminder, s.reminder)
+	s.Engine.Register(hearth.JobMeetingDM, s.dm)
+	s.Engine.Register(hearth.JobMeetingStart, s.start)
+	s.Engine.Register(hearth.JobMeetingEnd, s.end)
+	s.Engine.Register(hearth.JobMeetingEvent, s.event)
+	s.Engine.Register(hearth.JobMeetingNotice, s.notice)
+	s.Engine.Register(hearth.JobMeetingStaff, s.staff)
+}
+
+// load reads the meeting and its group; either deleted meanwhile cancels the job.
+func (s *Meetings) load(ctx context.Context, j *hearth.Job) (*hearth.Meeting, *hearth.Group, error) {
+	m, err := s.Store.Meeting(ctx, j.MeetingID)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, nil, ErrCancelled
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("load meeting: %w", err)
+	}
+	g, err := s.Store.Group(ctx, m.GroupID)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, nil, ErrCancelled
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("load group: %w", err)
+	}
+	return m, g, nil
+}
+
+// late reports whether a post planned for due is too late to be useful.
+// The planned time, not the job's DueAt, counts: a retry moves DueAt.
+func (s *Meetings) late(due time.Time) bool { return s.Engine.Now().Sub(due) > s.CatchUp }
+
+// reminder posts a reminder in the group channel, fixing the meeting's rota
+// if this is the first, and then queues the DMs of members who asked.
+func (s *Meetings) reminder(ctx context.Context, j *hearth.Job) (string, error) {
+	m, g, err := s.load(ctx, j)
+	if err != nil {
+		return "", err
+	}
+	off, ok := hearth.ReminderOffset(j)
+	if m.Status != hearth.MeetingScheduled || !ok || !slices.Contains(g.ReminderOffsets, off) {
+		return "", ErrCancelled // an offset removed since: a re-plan queued the right ones
+	}
+	if j.Result == "" {
+		if due := m.StartsAt.Add(-off); s.late(due) {
+			s.Log.Warn("reminder missed", "meeting", m.ID, "group", g.ID, "offset", j.Arg, "due", due, "late", s.Engine.Now().Sub(due))
+			return "", ErrMissed
+		}
+		if m, err = s.fixRota(ctx, g, m); err != nil {
+			return "", err
+		}
+		msg := hearth.ReminderPost(g, m)
+		id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
+		if err != nil {
+			return "", s.postFailed(ctx, g, m, j, err)
+		}
+		// If saving fails, the retry sends the same nonce and Discord
+		// returns this message instead of a second one.
+		if err := s.Engine.SaveResult(ctx, j, id); err != nil {
+			return "", err
+		}
+		s.Log.Info("reminder posted", "meeting", m.ID, "group", g.ID, "offset", j.Arg, "message", id)
+	}
+	// Queued after the post, and again on a retry: the keys make it once.
+	if err := s.queueDMs(ctx, g, m, j); err != nil {
+		return "", err
+	}
+	return j.Result, nil
+}
+
+// queueDMs queues the reminder by DM for each member of the rota who turned
+// DM reminders on. Away members are not in the rota.
+func (s *Meetings) queueDMs(ctx context.Context, g *hearth.Group, m *hearth.Meeting, j *hearth.Job) error {
+	members, err := s.Store.Members(ctx, g.ID)
+	if err != nil {
+		return fmt.Errorf("load members: %w", err)
+	}
+	now := s.Engine.Now()
+	var jobs []*hearth.Job
+	for _, mem := range members {
+		if mem.DMReminders && !mem.Away(m.StartsAt) && m.Rota.Position(mem.UserID) > 0 {
+			jobs = append(jobs, hearth.ReminderDMJob(j, mem.UserID, now))
+		}
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	if err := s.Engine.Jobs.EnqueueJobs(ctx, jobs...); err != nil {
+		return fmt.Errorf("queue reminder dms: %w", err)
+	}
+	s.Engine.Wake()
+	return nil
+}
+
+// fixRota computes and stores the meeting's rota if it has none yet: what
+// the first reminder says is what happens.
+func (s *Meetings) fixRota(ctx context.Context, g *hearth.Group, m *hearth.Meeting) (*hearth.Meeting, error) {
+	if m.Rota != nil {
+		return m, nil
+	}
+	members, err := s.Store.Members(ctx, g.ID)
+	if err != nil {
+		return nil, fmt.Errorf("load members: %w", err)
+	}
+	round, err := s.Store.DoneMeetings(ctx, g.ID, m.StartsAt)
+	if err != nil {
+		return nil, err
+	}
+	rota := hearth.ComputeRota(members, m.StartsAt, round, g.Sharers)
+	m, err = s.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
+		if cur.Rota == nil {
+			cur.Rota = rota
+		}
+		return nil, nil, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fix rota: %w", err)
+	}
+	return m, nil
+}
+
+// dm sends one member the reminder by DM.
+func (s *Meetings) dm(ctx context.Context, j *hearth.Job) (string, error) {
+	m, g, err := s.load(ctx, j)
+	if err != nil {
+		return "", err
+	}
+	if m.Status != hearth.MeetingScheduled {
+		return "", ErrCancelled
+	}
+	off, _ := hearth.ReminderOffset(j)
+	if due := m.StartsAt.Add(-off); s.late(due) {
+		s.Log.Warn("reminder dm missed", "meeting", m.ID, "group", g.ID, "user", j.UserID, "due", due)
+		return "", ErrMissed
+	}
+	mem, err := s.Store.Membership(ctx, g.ID, j.UserID)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return "", ErrCancelled
+	} else if err != nil {
+		return "", fmt.Errorf("load membership: %w", err)
+	}
+	if !mem.DMReminders || mem.Away(m.StartsAt) {
+		return "", ErrCancelled
+	}
+	ch, err := s.Discord.DMChannel(ctx, j.UserID)
+	if err != nil {
+		return "", err
+	}
+	msg := hearth.ReminderDM(g, m)
+	return s.Discord.Send(ctx, ch, &msg, nonce(j))
+}
+
+// start makes the meeting running and posts its check-in order and sharers.
+func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
+	m, g, err := s.load(ctx, j)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case m.Status == hearth.MeetingCancelled || m.Status == hearth.MeetingDone:
+		return "", ErrCancelled
+	case j.Result != "":
+		return j.Result, nil // posted before a crash
+	case !s.Engine.Now().Before(m.EndsAt):
+		s.Log.Warn("meeting start missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
+		return "", ErrMissed // the end job closes it
+	}
+	if m, err = s.fixRota(ctx, g, m); err != nil {
+		return "", err
+	}
+	m, err = s.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
+		switch cur.Status {
+		case hearth.MeetingScheduled:
+			cur.Status = hearth.MeetingRunning
+		case hearth.MeetingCancelled:
+			return nil, nil, ErrCancelled
+		}
+		return nil, nil, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if s.late(m.StartsAt) {
+		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
+		return "", ErrMissed
+	}
+	msg := hearth.StartPost(g, m)
+	id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
+	if err != nil {
+		return "", s.postFailed(ctx, g, m, j, err)
+	}
+	s.Log.Info("meeting started", "meeting", m.ID, "group", g.ID, "message", id)
+	return id, nil
+}
+
+// end makes the meeting done and counts the shares of its rota, so the
+// next meeting rotates. Both steps may repeat after a crash: AdvanceRota
+// counts a member's share of one meeting once.
+func (s *Meetings) end(ctx context.Context, j *hearth.Job) (string, error) {
+	m, g, err := s.load(ctx, j)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case m.Status == hearth.MeetingCancelled:
+		return "", ErrCancelled
+	case m.Status == hearth.MeetingDone:
+		return "", nil
+	case j.Arg != hearth.EndArg(m):
+		return "", ErrCancelled // the length changed: a re-plan queued the right end
+	}
+	if m.Rota != nil {
+		members, err := s.Store.Members(ctx, g.ID)
+		if err != nil {
+			return "", fmt.Errorf("load members: %w", err)
+		}
+		for _, mem := range hearth.AdvanceRota(m.Rota, members, m.StartsAt) {
+			_, err := s.Store.UpdateMembership(ctx, g.ID, mem.UserID, func(cur *hearth.Membership) error {
+				hearth.AdvanceRota(m.Rota, []*hearth.Membership{cur}, m.StartsAt)
+				return nil
+			})
+			if err != nil && hearth.ErrorCode(err) != hearth.ENOTFOUND {
+				return "", fmt.Errorf("count share: %w", err)
+			}
+		}
+	}
+	_, err = s.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
+		if cur.Status == hearth.MeetingCancelled {
+			return nil, nil, ErrCancelled
+		}
+		cur.Status = hearth.MeetingDone
+		// The psychologists' summary is queued with the status change, so a
+		// meeting that ended always gets its summary, once.
+		return hearth.SummaryJobs(cur, g, s.Engine.Now()), nil, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	s.Log.Info("meeting ended", "meeting", m.ID, "group", g.ID)
+	s.Engine.Wake()
+	return "", nil
+}
+
+// notice posts a notice about a meeting in the group channel.
+func (s *Meetings) notice(ctx context.Context, j *hearth.Job) (string, error) {
+	m, g, err := s.load(ctx, j)
+	if err != nil {
+		return "", err
+	}
+	if j.Arg != hearth.NoticeSkipped {
+		return "", fmt.Errorf("unknown meeting notice %q", j.Arg)
+	}
+	msg := hearth.SkippedPost(g, m)
+	id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
+	if err != nil {
+		return "", s.postFailed(ctx, g, m, j, err)
+	}
+	return id, nil
+}
+
+// postFailed handles a post Discord refused. A channel that is gone, or
+// that hearth may no longer post in, is not retried: the failure is logged
+// with ids, and the staff channel (if set) gets one content-free notice per
+// meeting, so an admin can fix the group before members miss more.
+func (s *Meetings) postFailed(ctx context.Context, g *hearth.Group, m *hearth.Meeting, j *hearth.Job, err error) error {
+	var reason string
+	switch hearth.Failure(err) {
+	case hearth.FailGone:
+		reason = hearth.StaffChannelGone
+	case hearth.FailForbidden:
+		reason = hearth.StaffChannelNoAccess
+	default:
+		return err
+	}
+	s.Log.Error("unable to post in a group's channel", "group", g.ID, "meeting", m.ID, "channel", g.ChannelID, "job", j.ID, "kind", string(j.Kind), "reason", reason)
+	settings, serr := s.Store.GuildSettings(ctx, g.GuildID)
+	if serr != nil {
+		return errors.Join(err, fmt.Errorf("load guild settings: %w", serr))
+	}
+	if settings.StaffChannelID != "" && settings.StaffChannelID != g.ChannelID {
+		staff := hearth.MeetingJob(hearth.JobMeetingStaff, m, g, "", reason, s.Engine.Now(), hearth.MeetingKey(m.ID, "staff", reason))
+		if qerr := s.Engine.Jobs.EnqueueJobs(ctx, staff); qerr != nil {
+			return errors.Join(err, fmt.Errorf("queue staff notice: %w", qerr))
+		}
+		s.Engine.Wake()
+	}
+	return err
+}
+
+// staff posts the content-free channel-problem notice in the staff channel.
+func (s *Meetings) staff(ctx context.Context, j *hearth.Job) (string, error) {
+	_, g, err := s.load(ctx, j)
+	if err != nil {
+		return "", err
+	}
+	settings, err := s.Store.GuildSettings(ctx, g.GuildID)
+	if err != nil {
+		return "", fmt.Errorf("load guild settings: %w", err)
+	}
+	if settings.StaffChannelID == "" {
+		return "", ErrCancelled
+	}
+	msg := hearth.ChannelProblemNotice(g, j.Arg)
+	return s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
+}

@@ -1,0 +1,213 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/hearthbot/hearth"
+)
+
+var _ hearth.PlanStore = (*DB)(nil)
+
+// planBatch is the rows per INSERT when planning: well under the bound
+// parameters SQLite and PostgreSQL accept in one statement.
+const planBatch = 200
+
+type planRow struct {
+	GroupID      int64 `gorm:"primaryKey;autoIncrement:false"`
+	PlanKey      string
+	PlannedUntil time.Time
+}
+
+func (planRow) TableName() string { return "meeting_plans" }
+
+type meetingAt struct {
+	group int64
+	start int64 // unix microseconds, the stored precision
+}
+
+// PlanMeetings stores the meetings of ms that do not exist yet, with the
+// jobs jobs returns for each, in one transaction, and returns the created
+// ones. Meetings that exist (whatever their status: a skipped meeting stays
+// cancelled) only get their ID set. Inserts are batched, so planning many
+// groups at once costs a few statements; a meeting created meanwhile by
+// another process makes the whole call fail with ECONFLICT and change
+// nothing, and planning again then skips it.
+func (db *DB) PlanMeetings(ctx context.Context, ms []*hearth.Meeting, jobs func(*hearth.Meeting) []*hearth.Job) ([]*hearth.Meeting, error) {
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	var created []*hearth.Meeting
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		created = nil
+		groups := map[int64]bool{}
+		var ids []int64
+		from, to := utc(ms[0].StartsAt), utc(ms[0].StartsAt)
+		for _, m := range ms {
+			if !groups[m.GroupID] {
+				groups[m.GroupID] = true
+				ids = append(ids, m.GroupID)
+			}
+			s := utc(m.StartsAt)
+			if s.Before(from) {
+				from = s
+			}
+			if s.After(to) {
+				to = s
+			}
+		}
+		var old []meetingRow
+		if err := tx.Select("id, group_id, starts_at").
+			Where("group_id IN ? AND starts_at >= ? AND starts_at <= ?", ids, from, to).
+			Find(&old).Error; err != nil {
+			return fmt.Errorf("plan meetings: %w", err)
+		}
+		have := make(map[meetingAt]int64, len(old))
+		for _, r := range old {
+			have[meetingAt{r.GroupID, r.StartsAt.UnixMicro()}] = r.ID
+		}
+		var rows []*meetingRow
+		var fresh []*hearth.Meeting
+		for _, m := range ms {
+			at := meetingAt{m.GroupID, utc(m.StartsAt).UnixMicro()}
+			if id, ok := have[at]; ok {
+				m.ID = id
+				continue
+			}
+			row, err := newMeetingRow(m)
+			if err != nil {
+				return err
+			}
+			row.ID = 0
+			have[at] = 0 // the same start twice in ms is stored once
+			rows = append(rows, row)
+			fresh = append(fresh, m)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := tx.CreateInBatches(rows, planBatch).Error; err != nil {
+			switch {
+			case isDuplicate(err):
+				return hearth.Errorf(hearth.ECONFLICT, "A meeting was planned meanwhile; plan again.")
+			case isForeignKey(err):
+				return errNoGroup()
+			}
+			return fmt.Errorf("plan meetings: %w", err)
+		}
+		now := db.now()
+		var jobRows []*jobRow
+		for i, m := range fresh {
+			m.ID, m.Status = rows[i].ID, hearth.MeetingStatus(rows[i].Status)
+			if jobs == nil {
+				continue
+			}
+			for _, j := range jobs(m) {
+				j.MeetingID = m.ID
+				jobRows = append(jobRows, &jobRow{
+					Kind: string(j.Kind), Key: j.Key, Priority: j.Priority, DueAt: utc(j.DueAt),
+					Status: string(hearth.JobPending), GuildID: j.GuildID, GroupID: j.GroupID,
+					MeetingID: j.MeetingID, AlertID: j.AlertID, UserID: j.UserID, Arg: j.Arg,
+					CreatedAt: now, UpdatedAt: now,
+				})
+			}
+		}
+		for len(jobRows) > 0 {
+			n := min(len(jobRows), planBatch)
+			if err := insertJobs(tx, jobRows[:n]); err != nil {
+				return fmt.Errorf("plan meeting jobs: %w", err)
+			}
+			jobRows = jobRows[n:]
+		}
+		created = fresh
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return created, nil
+}
+
+// ScheduledGroups returns every group that has a recurring schedule, by id.
+func (db *DB) ScheduledGroups(ctx context.Context) ([]*hearth.Group, error) {
+	var rows []groupRow
+	if err := db.gorm.WithContext(ctx).Where("schedule <> ''").Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read scheduled groups: %w", err)
+	}
+	return groupsOf(rows)
+}
+
+// MeetingPlans returns the plans of all groups by group id.
+func (db *DB) MeetingPlans(ctx context.Context) (map[int64]*hearth.MeetingPlan, error) {
+	var rows []planRow
+	if err := db.gorm.WithContext(ctx).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read meeting plans: %w", err)
+	}
+	out := make(map[int64]*hearth.MeetingPlan, len(rows))
+	for _, r := range rows {
+		out[r.GroupID] = &hearth.MeetingPlan{GroupID: r.GroupID, Key: r.PlanKey, Until: r.PlannedUntil.UTC()}
+	}
+	return out, nil
+}
+
+// SaveMeetingPlans stores plans, replacing those of the same groups. A
+// group deleted meanwhile is ENOTFOUND.
+func (db *DB) SaveMeetingPlans(ctx context.Context, ps ...*hearth.MeetingPlan) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	rows := make([]planRow, len(ps))
+	for i, p := range ps {
+		rows[i] = planRow{GroupID: p.GroupID, PlanKey: p.Key, PlannedUntil: utc(p.Until)}
+	}
+	err := db.gorm.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "group_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"plan_key", "planned_until"}),
+	}).CreateInBatches(rows, planBatch).Error
+	if err != nil {
+		if isForeignKey(err) {
+			return errNoGroup()
+		}
+		return fmt.Errorf("save meeting plans: %w", err)
+	}
+	return nil
+}
+
+// PendingMeetingJobs returns the pending meeting jobs of a group, by due time.
+func (db *DB) PendingMeetingJobs(ctx context.Context, groupID int64) ([]*hearth.Job, error) {
+	var rows []jobRow
+	err := db.gorm.WithContext(ctx).
+		Where("group_id = ? AND status = ? AND key LIKE 'meeting:%'", groupID, hearth.JobPending).
+		Order("due_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read pending meeting jobs: %w", err)
+	}
+	return jobsOf(rows), nil
+}
+
+// jobColumns are the columns insertJobs writes.
+const jobColumns = "kind, key, priority, due_at, status, attempts, lease_owner, last_error, guild_id, group_id, meeting_id, alert_id, user_id, arg, result, created_at, updated_at"
+
+// insertJobs inserts pending jobs in one statement, skipping keys that
+// exist. Unlike gorm's Create it asks for no ids back, which the planner
+// does not need and which costs a RETURNING scan per row.
+func insertJobs(tx *gorm.DB, rows []*jobRow) error {
+	var b strings.Builder
+	b.WriteString("INSERT INTO jobs (" + jobColumns + ") VALUES ")
+	args := make([]any, 0, len(rows)*17)
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		args = append(args, r.Kind, r.Key, r.Priority, r.DueAt, r.Status, r.Attempts, r.LeaseOwner, r.LastError,
+			r.GuildID, r.GroupID, r.MeetingID, r.AlertID, r.UserID, r.Arg, r.Result, r.CreatedAt, r.UpdatedAt)
+	}
+	b.WriteString(" ON CONFLICT (key) DO NOTHING")
+	return tx.Exec(b.String(), args...).Error
+}
