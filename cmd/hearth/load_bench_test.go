@@ -61,6 +61,13 @@ func BenchmarkInteractions(b *testing.B) {
 		}, said("Check-in order"))
 		reportVsFloor(b, lat)
 	})
+	b.Run("next", func(b *testing.B) {
+		h, _ := startLoaded(b)
+		lat := openLoop(b, loadRate, func(i int) *discordtest.Interaction {
+			return h.fake.SlashCommand(h.as(h.members[i%len(h.members)]), "next")
+		}, said("meets next"))
+		reportVsFloor(b, lat)
+	})
 	b.Run("checkin", func(b *testing.B) {
 		h, _ := startLoaded(b)
 		lat := openLoop(b, loadRate, func(i int) *discordtest.Interaction {
