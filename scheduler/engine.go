@@ -55,11 +55,15 @@ func NewEngine(jobs hearth.JobStore, now func() time.Time, log *slog.Logger) *En
 		log = slog.Default()
 	}
 	return &Engine{
-		Jobs:        jobs,
-		Now:         now,
-		Log:         log,
-		Owner:       ownerName(),
-		Lease:       2 * time.Minute,
+		Jobs:  jobs,
+		Now:   now,
+		Log:   log,
+		Owner: ownerName(),
+		// A job in hand takes a few REST calls of at most request_timeout
+		// each; a minute covers that with room, and bounds how long work
+		// held by a crashed process (an alert DM) waits before another
+		// worker takes it. Discord's nonce window (~5 min) covers a retry.
+		Lease:       time.Minute,
 		Poll:        time.Second,
 		Workers:     8,
 		MaxAttempts: map[hearth.JobKind]int{},

@@ -59,7 +59,7 @@ var alertDMRe = regexp.MustCompile(`^Private alert #(\d+) `)
 // restarting it on the same database. Every alert must reach both
 // psychologists exactly once, every reminder must be posted exactly once,
 // and the logs must hold no panic, race or note. It takes a few minutes (a
-// killed process's jobs wait out their 2-minute lease), so it runs only
+// killed process's jobs wait out their 1-minute lease), so it runs only
 // with HEARTH_CHAOS=1; HEARTH_CHAOS_SEED picks other moments.
 func TestChaos(t *testing.T) {
 	if os.Getenv("HEARTH_CHAOS") != "1" {
