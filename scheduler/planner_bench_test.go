@@ -75,7 +75,7 @@ func BenchmarkPlanner_PlanAll10k(b *testing.B) {
 		var peak uint64
 		for b.Loop() {
 			b.StopTimer()
-			clk := &testClock{now: now}
+			clk := &clock{now: now}
 			db := openSQLite(b, clk.Now)
 			benchGroups(b, db, groups, now)
 			p := newPlanner(db, clk)
@@ -95,7 +95,7 @@ func BenchmarkPlanner_PlanAll10k(b *testing.B) {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	})
 	b.Run("steady", func(b *testing.B) {
-		clk := &testClock{now: now}
+		clk := &clock{now: now}
 		db := openSQLite(b, clk.Now)
 		benchGroups(b, db, groups, now)
 		p := newPlanner(db, clk)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,15 +12,6 @@ import (
 	"github.com/hearthbot/hearth/scheduler"
 	"github.com/hearthbot/hearth/storage"
 )
-
-// testClock is a clock a test moves by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 // openSQLite returns a fresh migrated SQLite database in a temp dir.
 func openSQLite(tb testing.TB, now func() time.Time) *storage.DB {
@@ -54,7 +44,7 @@ func newGroup(tb testing.TB, db *storage.DB, name, schedule string, setAt time.T
 	return g
 }
 
-func newPlanner(db *storage.DB, clk *testClock) *scheduler.Planner {
+func newPlanner(db *storage.DB, clk *clock) *scheduler.Planner {
 	return scheduler.NewPlanner(db, clk.Now, 14*24*time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
@@ -90,7 +80,7 @@ func TestPlanner_PlanAll(t *testing.T) {
 	t.Run("AcrossDST", func(t *testing.T) {
 		// Madrid springs forward on Sunday 29 March 2026: 19:00 local is
 		// 18:00 UTC before and 17:00 UTC after.
-		clk := &testClock{now: time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)}
+		clk := &clock{now: time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)}
 		db := openSQLite(t, clk.Now)
 		g := newGroup(t, db, "Sunday", "every sunday at 19:00", clk.Now())
 		p := newPlanner(db, clk)
@@ -111,7 +101,7 @@ func TestPlanner_PlanAll(t *testing.T) {
 		}
 	})
 	t.Run("ExtendsAndIsIdempotent", func(t *testing.T) {
-		clk := &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+		clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 		db := openSQLite(t, clk.Now)
 		g := newGroup(t, db, "Tuesday", "every tuesday at 19:00", clk.Now())
 		p := newPlanner(db, clk)
@@ -138,8 +128,8 @@ func TestPlanner_PlanAll(t *testing.T) {
 
 func TestPlanner_Replan(t *testing.T) {
 	ctx := context.Background()
-	setup := func(t *testing.T) (*storage.DB, *hearth.Group, *scheduler.Planner, *testClock) {
-		clk := &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	setup := func(t *testing.T) (*storage.DB, *hearth.Group, *scheduler.Planner, *clock) {
+		clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 		db := openSQLite(t, clk.Now)
 		g := newGroup(t, db, "Tuesday", "every tuesday at 19:00", clk.Now())
 		p := newPlanner(db, clk)

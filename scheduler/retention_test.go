@@ -4,52 +4,13 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/scheduler"
-	"github.com/hearthbot/hearth/storage"
 )
-
-// fakeClock is a clock the test moves.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
-func openStore(t *testing.T, now func() time.Time) *storage.DB {
-	t.Helper()
-	keys, err := storage.NewKeyring(bytes.Repeat([]byte{7}, storage.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.DriverSQLite, filepath.Join(t.TempDir(), "hearth.db"), storage.Options{Now: now, Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 func must(t *testing.T, err error) {
 	t.Helper()
@@ -61,8 +22,8 @@ func must(t *testing.T, err error) {
 func TestRetention_Daily(t *testing.T) {
 	ctx := context.Background()
 	start := time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)
-	clk := &fakeClock{now: start}
-	db := openStore(t, clk.Now)
+	clk := &clock{now: start}
+	db := openSQLite(t, clk.Now)
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	engine := scheduler.NewEngine(db, clk.Now, log)
@@ -187,8 +148,8 @@ func TestRetention_Daily(t *testing.T) {
 func TestRetention_LateStart(t *testing.T) {
 	// Started after downtime, past today's time: one run now, the next tomorrow.
 	ctx := context.Background()
-	clk := &fakeClock{now: time.Date(2026, 6, 10, 23, 59, 0, 0, time.UTC)}
-	db := openStore(t, clk.Now)
+	clk := &clock{now: time.Date(2026, 6, 10, 23, 59, 0, 0, time.UTC)}
+	db := openSQLite(t, clk.Now)
 	engine := scheduler.NewEngine(db, clk.Now, slog.New(slog.DiscardHandler))
 	r := &scheduler.Retention{Engine: engine, Store: db, Log: slog.New(slog.DiscardHandler), At: time.Hour}
 	r.Register()
