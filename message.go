@@ -81,6 +81,8 @@ type Discord interface {
 	Send(ctx context.Context, channelID string, m *Message, nonce string) (messageID string, err error)
 	// Edit replaces a message's content, embeds and buttons.
 	Edit(ctx context.Context, channelID, messageID string, m *Message) error
+	// Delete deletes a message the bot sent.
+	Delete(ctx context.Context, channelID, messageID string) error
 	// AddRole and RemoveRole grant and take a guild role.
 	AddRole(ctx context.Context, guildID, userID, roleID string) error
 	RemoveRole(ctx context.Context, guildID, userID, roleID string) error

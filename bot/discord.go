@@ -105,6 +105,11 @@ func (b *Bot) Edit(ctx context.Context, channelID, messageID string, m *hearth.M
 	return classify(err)
 }
 
+// Delete implements hearth.Discord.
+func (b *Bot) Delete(ctx context.Context, channelID, messageID string) error {
+	return classify(b.s.ChannelMessageDelete(channelID, messageID, discordgo.WithContext(ctx)))
+}
+
 // AddRole implements hearth.Discord.
 func (b *Bot) AddRole(ctx context.Context, guildID, userID, roleID string) error {
 	return classify(b.s.GuildMemberRoleAdd(guildID, userID, roleID, discordgo.WithContext(ctx)))

@@ -26,6 +26,7 @@ func (nullDiscord) Send(context.Context, string, *hearth.Message, string) (strin
 	return "2", nil
 }
 func (nullDiscord) Edit(context.Context, string, string, *hearth.Message) error { return nil }
+func (nullDiscord) Delete(context.Context, string, string) error                { return nil }
 func (nullDiscord) AddRole(context.Context, string, string, string) error       { return nil }
 func (nullDiscord) RemoveRole(context.Context, string, string, string) error    { return nil }
 func (nullDiscord) CreateEvent(context.Context, *hearth.ScheduledEvent) (string, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"slices"
@@ -360,6 +361,19 @@ func TestPrivacy_Delete(t *testing.T) {
 		}
 		if d, _ := h.app.DB.UserData(h.ctx(), h.guild, other); len(d.CheckIns) != 1 || len(d.Alerts) != 1 {
 			t.Errorf("the other member's data changed: %+v", d)
+		}
+		// Discord keeps DMs: the psychologists' DMs about the erased alert
+		// are deleted too; the other member's alert DM stays.
+		for _, p := range []string{h.fac, h.obs} {
+			var left []string
+			for _, m := range h.dms(p) {
+				if strings.HasPrefix(m.Content, "Private alert #") {
+					left = append(left, m.Content)
+				}
+			}
+			if len(left) != 1 || !strings.Contains(left[0], fmt.Sprintf("#%d from", alertID+1)) {
+				t.Errorf("alert DMs left to %s after the erasure: %q, want only the other member's", p, left)
+			}
 		}
 	})
 	t.Run("ErrPressedTwice", func(t *testing.T) {
