@@ -5,8 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hearthbot/hearth"
 )
 
 // runMain runs the command line with the given environment and returns the
@@ -84,5 +88,37 @@ func TestMain_RunNeedsToken(t *testing.T) {
 	code, _, errOut := runMain(t, map[string]string{"HEARTH_DATABASE_DSN": filepath.Join(t.TempDir(), "h.db")}, "run")
 	if code != 1 || !strings.Contains(errOut, "discord.token") {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestConfigExample keeps config.example.toml honest: it loads without
+// unknown keys, every key it sets is the default, and every key of the
+// configuration is documented in it.
+func TestConfigExample(t *testing.T) {
+	cfg, err := LoadConfig("../../config.example.toml", func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := hearth.DefaultConfig()
+	cfg.Security.OldEncryptionKeys, want.Security.OldEncryptionKeys = nil, nil
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("config.example.toml differs from the defaults:\n got %+v\nwant %+v", cfg, want)
+	}
+	text, err := os.ReadFile("../../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := reflect.ValueOf(want)
+	for i := range v.NumField() {
+		section := v.Type().Field(i).Tag.Get("toml")
+		if !strings.Contains(string(text), "["+section+"]") {
+			t.Errorf("section [%s] is not in config.example.toml", section)
+		}
+		for j := range v.Field(i).NumField() {
+			key := v.Field(i).Type().Field(j).Tag.Get("toml")
+			if !regexp.MustCompile(`(?m)^` + key + ` = `).Match(text) {
+				t.Errorf("%s.%s is not documented in config.example.toml", section, key)
+			}
+		}
 	}
 }
