@@ -104,9 +104,14 @@ func MemberAckDM(a *Alert, g *Group) Message {
 		Mention(a.AckBy), g.Name)}
 }
 
-// MemberDelayDM tells the member that a psychologist could not be reached.
-func MemberDelayDM(g *Group, crisis string) Message {
+// MemberDelayDM tells the member that a psychologist could not be reached;
+// staffTold says whether the server's staff channel got the notice.
+func MemberDelayDM(g *Group, crisis string, staffTold bool) Message {
+	told := ""
+	if staffTold {
+		told = " hearth has told the server's staff."
+	}
 	return Message{Content: fmt.Sprintf(
-		"One of the psychologists of **%s** could not be reached right now, so it may take a little longer to hear back. The other psychologist has been told.\n\nIf you need help now: %s",
-		g.Name, crisis)}
+		"One of the psychologists of **%s** could not be reached by DM right now, so it may take a little longer to hear back.%s\n\nIf you need help now: %s",
+		g.Name, told, crisis)}
 }

@@ -106,14 +106,16 @@ func (s *Alerts) deliver(ctx context.Context, j *hearth.Job) (string, error) {
 	return id, nil
 }
 
-// deliveryFailed handles a recipient Discord will not let hearth DM: the
-// staff channel hears at once (content-free) and the member is told it may
-// take longer. Anything else is returned for the engine to retry or fail.
+// deliveryFailed handles a recipient Discord will not let hearth DM — DMs
+// closed (50007, 50278), or any other refusal retrying cannot fix, such as a
+// deleted account: the staff channel hears at once (content-free) and the
+// member is told it may take longer. Transient failures are returned for the
+// engine to retry; an alert is never dropped on a refusal without a fallback.
 func (s *Alerts) deliveryFailed(ctx context.Context, a *hearth.Alert, g *hearth.Group, d *hearth.AlertDelivery, err error) error {
-	if hearth.Failure(err) != hearth.FailUnreachable {
+	if hearth.Failure(err) == hearth.FailRetry {
 		return err
 	}
-	s.Log.Warn("alert recipient unreachable by DM", "alert", a.ID, "recipient", d.RecipientID, "role", d.Role)
+	s.Log.Warn("alert recipient unreachable by DM", "alert", a.ID, "recipient", d.RecipientID, "role", d.Role, "error", err)
 	d.Status = hearth.DeliveryUnreachable
 	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
 		return fmt.Errorf("mark delivery unreachable: %w", err)
@@ -258,7 +260,7 @@ func (s *Alerts) member(ctx context.Context, j *hearth.Job) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("load guild settings: %w", err)
 		}
-		msg = hearth.MemberDelayDM(g, settings.Crisis())
+		msg = hearth.MemberDelayDM(g, settings.Crisis(), settings.StaffChannelID != "")
 	default:
 		return "", fmt.Errorf("unknown member notice %q", j.Arg)
 	}

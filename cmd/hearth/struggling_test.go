@@ -295,3 +295,26 @@ func TestAlert_Escalation(t *testing.T) {
 	h.waitDMs(member, 1)
 	noCanary(t, h)
 }
+
+func TestAlert_DeletedAccountFallsBack(t *testing.T) {
+	h := start(t)
+	g := h.setupGroup()
+	h.setSettings(func(s *hearth.GuildSettings) { s.StaffChannelID = h.staff })
+	// The facilitator's account no longer exists: Discord refuses to open a
+	// DM with it. The refusal is not retryable, and must not lose the alert.
+	gone := "1234567890123456789"
+	if _, err := h.app.DB.UpdateGroup(h.ctx(), g.ID, func(g *hearth.Group) error { g.FacilitatorID = gone; return nil },
+		hearth.AuditEntry{GuildID: h.guild, ActorID: h.admin, Action: "group.edit"}); err != nil {
+		t.Fatal(err)
+	}
+	member := h.members[0]
+	struggle(h, member, "today", false, "")
+	h.waitDMs(h.obs, 1)
+	notice := h.waitMessages(h.staff, 1)[0]
+	if !strings.Contains(notice.Content, "could not be reached") || strings.Contains(notice.Content, member) {
+		t.Errorf("staff notice = %q", notice.Content)
+	}
+	if dm := h.waitDMs(member, 1)[0]; !strings.Contains(dm.Content, "may take a little longer") {
+		t.Errorf("member DM = %q", dm.Content)
+	}
+}
