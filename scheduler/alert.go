@@ -115,6 +115,7 @@ func (s *Alerts) deliveryFailed(ctx context.Context, a *hearth.Alert, g *hearth.
 	if hearth.Failure(err) == hearth.FailRetry {
 		return err
 	}
+	defer s.warnIfNobody(ctx, a)
 	s.Log.Warn("alert recipient unreachable by DM", "alert", a.ID, "recipient", d.RecipientID, "role", d.Role, "error", err)
 	d.Status = hearth.DeliveryUnreachable
 	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
@@ -132,6 +133,32 @@ func (s *Alerts) deliveryFailed(ctx context.Context, a *hearth.Alert, g *hearth.
 	}
 	s.Engine.Wake()
 	return nil
+}
+
+// warnIfNobody logs, at error level, an alert that no psychologist can
+// receive while the server has neither a staff channel nor a clinical lead:
+// nothing else can make a person see it, so operators must.
+func (s *Alerts) warnIfNobody(ctx context.Context, a *hearth.Alert) {
+	ds, err := s.Store.Deliveries(ctx, a.ID)
+	if err != nil {
+		s.Log.Error("unable to check an alert's deliveries", "alert", a.ID, "error", err)
+		return
+	}
+	for _, d := range ds {
+		if d.Status != hearth.DeliveryUnreachable {
+			return
+		}
+	}
+	settings, err := s.Store.GuildSettings(ctx, a.GuildID)
+	if err != nil {
+		s.Log.Error("unable to check an alert's fallbacks", "alert", a.ID, "error", err)
+		return
+	}
+	if settings.StaffChannelID != "" || settings.LeadID != "" {
+		return
+	}
+	s.Log.Error("alert reached no one: no psychologist accepts DMs and the server has no staff channel or clinical lead",
+		"alert", a.ID, "group", a.GroupID, "guild", a.GuildID)
 }
 
 // remind sends a psychologist the escalation reminder DM.

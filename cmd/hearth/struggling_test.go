@@ -318,3 +318,19 @@ func TestAlert_DeletedAccountFallsBack(t *testing.T) {
 		t.Errorf("member DM = %q", dm.Content)
 	}
 }
+
+func TestAlert_NobodyReachableIsLogged(t *testing.T) {
+	h := start(t)
+	h.setupGroup()
+	h.fake.CloseDMs(h.fac)
+	h.fake.CloseDMs(h.obs)
+	member := h.members[1]
+	struggle(h, member, "now", false, "")
+	if dm := h.waitDMs(member, 1)[0]; !strings.Contains(dm.Content, "If you need help now") || strings.Contains(dm.Content, "told the server's staff") {
+		t.Errorf("member DM = %q", dm.Content)
+	}
+	h.settle()
+	if !strings.Contains(h.logs.String(), "alert reached no one") {
+		t.Errorf("no error-level log line for an alert nobody can receive")
+	}
+}
