@@ -169,15 +169,14 @@ func (b *Bot) Open(ctx context.Context) error {
 	select {
 	case <-b.ready:
 	case <-ctx.Done():
-		_ = b.s.Close()
-		return fmt.Errorf("wait for ready: %w", ctx.Err())
+		b.closing.Store(true)
+		return errors.Join(fmt.Errorf("wait for ready: %w", ctx.Err()), b.s.Close())
 	}
 	if err := b.syncCommandsRetrying(ctx); err != nil {
 		// Closing fires a disconnect; without this the reconnect loop
 		// would bring the gateway of a failed start back.
 		b.closing.Store(true)
-		_ = b.s.Close()
-		return err
+		return errors.Join(err, b.s.Close())
 	}
 	return nil
 }
