@@ -24,11 +24,16 @@ func answer(t *testing.T, b *bot, ix *discordtest.Interaction, content string) {
 	}
 }
 
+// frozen is a clock that never moves.
+func frozen() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+
 func TestServer_GatewayFaults(t *testing.T) {
 	t.Parallel()
 	t.Run("DropConnectionsResumes", func(t *testing.T) {
 		t.Parallel()
-		srv := discordtest.NewServer(t)
+		// A frozen clock: the interaction's 3-second deadline must not
+		// depend on how fast a loaded machine reconnects.
+		srv := discordtest.NewServer(t, discordtest.WithClock(frozen))
 		w := setup(srv)
 		b := connect(t, srv)
 		recv(t, b.guilds)
@@ -47,7 +52,9 @@ func TestServer_GatewayFaults(t *testing.T) {
 	})
 	t.Run("Reconnect", func(t *testing.T) {
 		t.Parallel()
-		srv := discordtest.NewServer(t)
+		// A frozen clock: the interaction's 3-second deadline must not
+		// depend on how fast a loaded machine reconnects.
+		srv := discordtest.NewServer(t, discordtest.WithClock(frozen))
 		w := setup(srv)
 		b := connect(t, srv)
 		srv.SendReconnect()
@@ -59,7 +66,9 @@ func TestServer_GatewayFaults(t *testing.T) {
 	})
 	t.Run("InvalidSession", func(t *testing.T) {
 		t.Parallel()
-		srv := discordtest.NewServer(t)
+		// A frozen clock: the interaction's 3-second deadline must not
+		// depend on how fast a loaded machine reconnects.
+		srv := discordtest.NewServer(t, discordtest.WithClock(frozen))
 		w := setup(srv)
 		b := connect(t, srv)
 		srv.SendInvalidSession(false)
