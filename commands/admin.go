@@ -10,7 +10,7 @@ func requireAdmin(r *Request) error {
 		return err
 	}
 	if !r.IsAdmin() {
-		return hearth.Errorf(hearth.EFORBIDDEN, "You need the **Manage Server** permission to do this. Even where this server lets you use the command, only its admins can change groups and settings.")
+		return hearth.Errorf(hearth.EFORBIDDEN, "You need the **Manage Server** permission to do this. Even where this server lets you use the command, only its admins can manage groups, schedules and settings.")
 	}
 	return nil
 }

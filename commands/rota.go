@@ -91,12 +91,22 @@ func rotaText(g *hearth.Group, m *hearth.Meeting, rota *hearth.Rota, fixed bool,
 	return b.String()
 }
 
-func (s *Service) rotaShow(ctx context.Context, r *Request) (*Response, error) {
+// groupAndMeeting resolves the caller's group and the meeting a rota
+// command is about.
+func (s *Service) groupAndMeeting(ctx context.Context, r *Request) (*hearth.Group, *hearth.Meeting, error) {
 	g, err := s.group(ctx, r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, err := s.rotaMeeting(ctx, g, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, m, nil
+}
+
+func (s *Service) rotaShow(ctx context.Context, r *Request) (*Response, error) {
+	g, m, err := s.groupAndMeeting(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -111,11 +121,7 @@ func (s *Service) rotaShow(ctx context.Context, r *Request) (*Response, error) {
 // fixed yet is fixed now, with the pass in it: otherwise the pass would be
 // lost when the first reminder computes the rota again.
 func (s *Service) rotaPass(ctx context.Context, r *Request) (*Response, error) {
-	g, err := s.group(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	m, err := s.rotaMeeting(ctx, g, r)
+	g, m, err := s.groupAndMeeting(ctx, r)
 	if err != nil {
 		return nil, err
 	}

@@ -38,14 +38,19 @@ func (s *Service) registerSchedule(rt *Router) {
 
 // scheduleGroup checks that the caller is an admin, on the server side
 // (Discord lets a server grant the command to anyone), and resolves the group.
-func (s *Service) scheduleGroup(ctx context.Context, r *Request) (*hearth.Group, error) {
-	if err := guildOnly(r); err != nil {
-		return nil, err
+func (s *Service) scheduleGroup(ctx context.Context, r *Request) (*hearth.Group, *time.Location, error) {
+	if err := requireAdmin(r); err != nil {
+		return nil, nil, err
 	}
-	if !r.IsAdmin() {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "Only server admins (members with the **Manage Server** permission) can change or see meeting schedules.")
+	g, err := s.group(ctx, r)
+	if err != nil {
+		return nil, nil, err
 	}
-	return s.group(ctx, r)
+	loc, err := g.Location()
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, loc, nil
 }
 
 // replanned re-plans a group after a change that is already saved. If that
@@ -60,11 +65,7 @@ func (s *Service) replanned(ctx context.Context, g *hearth.Group) string {
 }
 
 func (s *Service) scheduleSet(ctx context.Context, r *Request) (*Response, error) {
-	g, err := s.scheduleGroup(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := g.Location()
+	g, loc, err := s.scheduleGroup(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -93,11 +94,7 @@ func (s *Service) scheduleSet(ctx context.Context, r *Request) (*Response, error
 }
 
 func (s *Service) scheduleOnce(ctx context.Context, r *Request) (*Response, error) {
-	g, err := s.scheduleGroup(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := g.Location()
+	g, loc, err := s.scheduleGroup(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -128,11 +125,7 @@ func (s *Service) scheduleOnce(ctx context.Context, r *Request) (*Response, erro
 }
 
 func (s *Service) scheduleSkip(ctx context.Context, r *Request) (*Response, error) {
-	g, err := s.scheduleGroup(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := g.Location()
+	g, loc, err := s.scheduleGroup(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +225,7 @@ func containsStart(ms []*hearth.Meeting, t time.Time) bool {
 }
 
 func (s *Service) scheduleReminders(ctx context.Context, r *Request) (*Response, error) {
-	g, err := s.scheduleGroup(ctx, r)
+	g, _, err := s.scheduleGroup(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +246,7 @@ func (s *Service) scheduleReminders(ctx context.Context, r *Request) (*Response,
 }
 
 func (s *Service) scheduleShow(ctx context.Context, r *Request) (*Response, error) {
-	g, err := s.scheduleGroup(ctx, r)
+	g, _, err := s.scheduleGroup(ctx, r)
 	if err != nil {
 		return nil, err
 	}
