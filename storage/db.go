@@ -2,11 +2,14 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -42,6 +45,9 @@ type Options struct {
 	// MaxOpenConns bounds the connection pool; 0 picks a default (one for an
 	// in-memory SQLite database, whose connections would not share data).
 	MaxOpenConns int
+	// Log receives what the storage does on its own (the PostgreSQL cache
+	// listener); nil means slog.Default().
+	Log *slog.Logger
 }
 
 // DB is hearth's database. It is safe for concurrent use.
@@ -51,6 +57,15 @@ type DB struct {
 	driver string
 	clock  func() time.Time
 	keys   *Keyring
+	log    *slog.Logger
+	cache  *cache
+	// stopListen ends the PostgreSQL listener (notify.go); listened is
+	// closed when it has.
+	stopListen context.CancelFunc
+	listened   chan struct{}
+	listenPID  atomic.Uint32 // the listener's server process, for tests
+	// channel and token name this process's cache notifications.
+	channel, token string
 }
 
 var (
@@ -68,9 +83,12 @@ var (
 // "postgres" (dsn: a libpq URL or key=value string). Open does not migrate:
 // call Migrate.
 func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
-	db := &DB{clock: opts.Now, keys: opts.Keys}
+	db := &DB{clock: opts.Now, keys: opts.Keys, log: opts.Log}
 	if db.clock == nil {
 		db.clock = time.Now
+	}
+	if db.log == nil {
+		db.log = slog.Default()
 	}
 	var dial gorm.Dialector
 	maxConns := opts.MaxOpenConns
@@ -121,6 +139,18 @@ func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
 		db.sql.Close()
 		return nil, err
 	}
+	// SQLite is one process: nobody else writes, so the cache is on at
+	// once. On PostgreSQL it waits for the listener to hear other processes.
+	db.cache = newCache(db.driver == DriverSQLite)
+	if db.driver == DriverPostgres {
+		var schema string
+		if err := db.gorm.WithContext(ctx).Raw("SELECT COALESCE(current_schema(), '')").Scan(&schema).Error; err != nil {
+			db.sql.Close()
+			return nil, fmt.Errorf("open %s database: %w", db.driver, err)
+		}
+		db.channel, db.token = cacheChannel(schema), rand.Text()
+		db.listen(dsn)
+	}
 	return db, nil
 }
 
@@ -138,8 +168,14 @@ func isMemorySQLite(dsn string) bool {
 		strings.Contains(dsn, "mode=memory")
 }
 
-// Close closes the connection pool.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close stops the PostgreSQL listener and closes the connection pool.
+func (db *DB) Close() error {
+	if db.stopListen != nil {
+		db.stopListen()
+		<-db.listened
+	}
+	return db.sql.Close()
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
@@ -184,6 +220,21 @@ func fromNull(t sql.NullTime) time.Time {
 // serialised from their start.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return db.gorm.WithContext(ctx).Transaction(fn)
+}
+
+// write runs fn in a transaction like tx, for writes to groups,
+// memberships and meetings, which fn names in ch (see cache.go). On
+// PostgreSQL the other processes hear of them when the transaction commits;
+// this process's cache forgets them once it ended, committed or not.
+func (db *DB) write(ctx context.Context, fn func(tx *gorm.DB, ch *changes) error) error {
+	var ch changes
+	defer func() { db.cache.mark(ch.scopes...) }()
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := fn(tx, &ch); err != nil {
+			return err
+		}
+		return db.notify(tx, &ch)
+	})
 }
 
 // forUpdate locks the rows a query reads until the transaction ends (SELECT

@@ -24,8 +24,10 @@ func (db *DB) StoredNote(ctx context.Context, table string, id int64) (string, e
 	return s, err
 }
 
-// Exec runs a statement, for tests that set up odd states.
+// Exec runs a statement, for tests that set up odd states; the cache
+// forgets everything, as it would not know what the statement changed.
 func (db *DB) Exec(ctx context.Context, sql string, args ...any) error {
+	defer db.cache.mark(allScopes)
 	return db.gorm.WithContext(ctx).Exec(sql, args...).Error
 }
 
@@ -77,3 +79,34 @@ func (db *DB) ClaimSQL() string {
 	stmt := db.claimable(db.gorm.Session(&gorm.Session{DryRun: true}), db.now(), 10).Pluck("id", &ids).Statement
 	return stmt.SQL.String()
 }
+
+// ExecBehindCache runs a statement the cache does not hear of, so a test
+// can tell an answer served from the cache from one read again.
+func (db *DB) ExecBehindCache(ctx context.Context, sql string, args ...any) error {
+	return db.gorm.WithContext(ctx).Exec(sql, args...).Error
+}
+
+// ListenerPID returns the server process of the PostgreSQL cache listener.
+func (db *DB) ListenerPID() uint32 { return db.listenPID.Load() }
+
+// WaitCache waits until cond holds for the cache's state: whether it serves
+// answers, and how many notifications of other processes it heard.
+func (db *DB) WaitCache(ctx context.Context, cond func(live bool, heard int) bool) error {
+	for {
+		c := db.cache
+		c.mu.Lock()
+		ok, changed := cond(c.live, c.heardN), c.changes
+		c.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// CacheChannel is the PostgreSQL notification channel of a schema.
+var CacheChannel = cacheChannel

@@ -109,7 +109,8 @@ func errNoGroup() error { return hearth.Errorf(hearth.ENOTFOUND, "That group doe
 // CreatedAt and UpdatedAt. A group of the same name in the guild (ignoring
 // case) is ECONFLICT. An audit entry without Target gets "group:<id>".
 func (db *DB) CreateGroup(ctx context.Context, g *hearth.Group, audit hearth.AuditEntry) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
+	return db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		ch.guildNames(g.GuildID)
 		row := newGroupRow(g)
 		row.ID = 0
 		row.CreatedAt, row.UpdatedAt = db.now(), db.now()
@@ -139,7 +140,8 @@ func (db *DB) CreateGroup(ctx context.Context, g *hearth.Group, audit hearth.Aud
 // by another group of the guild is ECONFLICT.
 func (db *DB) UpdateGroup(ctx context.Context, id int64, fn func(*hearth.Group) error, audit hearth.AuditEntry) (*hearth.Group, error) {
 	var out *hearth.Group
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		ch.group(id)
 		var row groupRow
 		if err := forUpdate(tx).Where("id = ?", id).Take(&row).Error; err != nil {
 			if isNotFound(err) {
@@ -147,6 +149,7 @@ func (db *DB) UpdateGroup(ctx context.Context, id int64, fn func(*hearth.Group) 
 			}
 			return fmt.Errorf("update group %d: %w", id, err)
 		}
+		ch.guildNames(row.GuildID)
 		g, err := row.domain()
 		if err != nil {
 			return err
@@ -175,7 +178,8 @@ func (db *DB) UpdateGroup(ctx context.Context, id int64, fn func(*hearth.Group) 
 // alerts (by cascade), cancels its pending jobs, and saves the audit entry,
 // in one transaction.
 func (db *DB) DeleteGroup(ctx context.Context, id int64, audit hearth.AuditEntry) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
+	return db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		ch.group(id)
 		var row groupRow
 		if err := forUpdate(tx).Select("id", "guild_id").Where("id = ?", id).Take(&row).Error; err != nil {
 			if isNotFound(err) {
@@ -183,6 +187,7 @@ func (db *DB) DeleteGroup(ctx context.Context, id int64, audit hearth.AuditEntry
 			}
 			return fmt.Errorf("delete group %d: %w", id, err)
 		}
+		ch.guildNames(row.GuildID)
 		if err := tx.Delete(&groupRow{}, id).Error; err != nil {
 			return fmt.Errorf("delete group %d: %w", id, err)
 		}
@@ -203,28 +208,35 @@ func (db *DB) DeleteGroup(ctx context.Context, id int64, audit hearth.AuditEntry
 
 // Group returns a group by id, or ENOTFOUND.
 func (db *DB) Group(ctx context.Context, id int64) (*hearth.Group, error) {
-	var row groupRow
-	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
-		if isNotFound(err) {
-			return nil, errNoGroup()
+	return cached(db, "group:"+strconv.FormatInt(id, 10), func() (*hearth.Group, []string, error) {
+		var row groupRow
+		if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+			if isNotFound(err) {
+				return nil, nil, errNoGroup()
+			}
+			return nil, nil, fmt.Errorf("read group %d: %w", id, err)
 		}
-		return nil, fmt.Errorf("read group %d: %w", id, err)
-	}
-	return row.domain()
+		g, err := row.domain()
+		return g, []string{groupScope(id)}, err
+	}, cloneGroup)
 }
 
 // GroupByName returns a group of a guild by name, ignoring case and
 // surrounding spaces, or ENOTFOUND.
 func (db *DB) GroupByName(ctx context.Context, guildID, name string) (*hearth.Group, error) {
-	var row groupRow
-	err := db.gorm.WithContext(ctx).Where("guild_id = ? AND name_key = ?", guildID, nameKey(name)).Take(&row).Error
-	if isNotFound(err) {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "There is no group named %q in this server.", strings.TrimSpace(name))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read group by name: %w", err)
-	}
-	return row.domain()
+	key := nameKey(name)
+	return cached(db, "name:"+guildID+":"+key, func() (*hearth.Group, []string, error) {
+		var row groupRow
+		err := db.gorm.WithContext(ctx).Where("guild_id = ? AND name_key = ?", guildID, key).Take(&row).Error
+		if isNotFound(err) {
+			return nil, nil, hearth.Errorf(hearth.ENOTFOUND, "There is no group named %q in this server.", strings.TrimSpace(name))
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read group by name: %w", err)
+		}
+		g, err := row.domain()
+		return g, []string{guildNamesScope(guildID), groupScope(row.ID)}, err
+	}, cloneGroup)
 }
 
 // Groups returns the groups of a guild ordered by name (ignoring case).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -80,7 +81,11 @@ func (db *DB) CreateMeeting(ctx context.Context, m *hearth.Meeting) error {
 		return err
 	}
 	row.ID = 0
-	if err := db.gorm.WithContext(ctx).Create(row).Error; err != nil {
+	err = db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		ch.group(m.GroupID)
+		return tx.Create(row).Error
+	})
+	if err != nil {
 		switch {
 		case isDuplicate(err):
 			return hearth.Errorf(hearth.ECONFLICT, "This group already has a meeting at that time.")
@@ -99,9 +104,10 @@ func (db *DB) CreateMeeting(ctx context.Context, m *hearth.Meeting) error {
 // meeting's ID is set to the stored one, new or old.
 func (db *DB) EnsureMeetings(ctx context.Context, ms ...*hearth.Meeting) (int, error) {
 	created := 0
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.write(ctx, func(tx *gorm.DB, ch *changes) error {
 		created = 0
 		for _, m := range ms {
+			ch.group(m.GroupID)
 			row, err := newMeetingRow(m)
 			if err != nil {
 				return err
@@ -136,7 +142,7 @@ func (db *DB) EnsureMeetings(ctx context.Context, ms ...*hearth.Meeting) (int, e
 // nothing and is returned as is.
 func (db *DB) UpdateMeeting(ctx context.Context, id int64, fn func(*hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error)) (*hearth.Meeting, error) {
 	var out *hearth.Meeting
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.write(ctx, func(tx *gorm.DB, ch *changes) error {
 		var row meetingRow
 		if err := forUpdate(tx).Where("id = ?", id).Take(&row).Error; err != nil {
 			if isNotFound(err) {
@@ -144,6 +150,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, id int64, fn func(*hearth.Meeti
 			}
 			return fmt.Errorf("update meeting %d: %w", id, err)
 		}
+		ch.group(row.GroupID)
 		m, err := row.domain()
 		if err != nil {
 			return err
@@ -187,6 +194,35 @@ func (db *DB) Meeting(ctx context.Context, id int64) (*hearth.Meeting, error) {
 // UpcomingMeetings returns the group's meetings that end after t and are not
 // cancelled, earliest first, at most limit (all if limit <= 0).
 func (db *DB) UpcomingMeetings(ctx context.Context, groupID int64, t time.Time, limit int) ([]*hearth.Meeting, error) {
+	if limit <= 0 || limit > cachedMeetings {
+		return db.upcomingMeetings(ctx, groupID, t, limit)
+	}
+	// The cache keeps the next cachedMeetings from some earlier t: time
+	// passing only drops meetings from their front.
+	key := "coming:" + strconv.FormatInt(groupID, 10)
+	if v, ok := db.cache.get(key); ok {
+		if ms, ok := v.(*comingMeetings).after(t, limit); ok {
+			out := make([]*hearth.Meeting, len(ms))
+			for i, m := range ms {
+				out[i] = cloneMeeting(m)
+			}
+			return out, nil
+		}
+	}
+	readAt, live := db.cache.begin()
+	ms, err := db.upcomingMeetings(ctx, groupID, t, cachedMeetings)
+	if err != nil {
+		return nil, err
+	}
+	coming := &comingMeetings{from: utc(t), ms: ms, complete: len(ms) < cachedMeetings}
+	if live {
+		db.cache.put(key, readAt, []string{groupScope(groupID)}, cloneComing(coming))
+	}
+	out, _ := coming.after(t, limit)
+	return out, nil
+}
+
+func (db *DB) upcomingMeetings(ctx context.Context, groupID int64, t time.Time, limit int) ([]*hearth.Meeting, error) {
 	q := db.gorm.WithContext(ctx).
 		Where("group_id = ? AND ends_at > ? AND status <> ?", groupID, utc(t), hearth.MeetingCancelled).
 		Order("starts_at, id")

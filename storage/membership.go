@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -54,7 +55,9 @@ func errAlreadyMember() error {
 // m.ID, m.Seq (one more than any member's before) and m.JoinedAt (the clock,
 // if zero). An existing membership is ECONFLICT; an unknown group ENOTFOUND.
 func (db *DB) Join(ctx context.Context, m *hearth.Membership) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
+	return db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		ch.group(m.GroupID)
+		ch.user(m.UserID)
 		// Locking the group serialises joins, so Seq is unique per group.
 		var g groupRow
 		if err := forUpdate(tx).Select("id").Where("id = ?", m.GroupID).Take(&g).Error; err != nil {
@@ -93,53 +96,68 @@ func (db *DB) Join(ctx context.Context, m *hearth.Membership) error {
 
 // Leave removes the user from the group, or returns ENOTFOUND.
 func (db *DB) Leave(ctx context.Context, groupID int64, userID string) error {
-	res := db.gorm.WithContext(ctx).Where("group_id = ? AND user_id = ?", groupID, userID).Delete(&membershipRow{})
-	if res.Error != nil {
-		return fmt.Errorf("leave group %d: %w", groupID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return errNotMember()
-	}
-	return nil
+	return db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		ch.group(groupID)
+		ch.user(userID)
+		res := tx.Where("group_id = ? AND user_id = ?", groupID, userID).Delete(&membershipRow{})
+		if res.Error != nil {
+			return fmt.Errorf("leave group %d: %w", groupID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return errNotMember()
+		}
+		return nil
+	})
 }
 
 // Membership returns one membership, or ENOTFOUND.
 func (db *DB) Membership(ctx context.Context, groupID int64, userID string) (*hearth.Membership, error) {
-	var row membershipRow
-	err := db.gorm.WithContext(ctx).Where("group_id = ? AND user_id = ?", groupID, userID).Take(&row).Error
-	if isNotFound(err) {
-		return nil, errNotMember()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read membership: %w", err)
-	}
-	return row.domain(), nil
+	return cached(db, "member:"+strconv.FormatInt(groupID, 10)+":"+userID, func() (*hearth.Membership, []string, error) {
+		var row membershipRow
+		err := db.gorm.WithContext(ctx).Where("group_id = ? AND user_id = ?", groupID, userID).Take(&row).Error
+		if isNotFound(err) {
+			return nil, nil, errNotMember()
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read membership: %w", err)
+		}
+		return row.domain(), []string{groupScope(groupID)}, nil
+	}, cloneMembership)
 }
 
 // Members returns a group's members in joining order (Seq).
 func (db *DB) Members(ctx context.Context, groupID int64) ([]*hearth.Membership, error) {
-	var rows []membershipRow
-	if err := db.gorm.WithContext(ctx).Where("group_id = ?", groupID).Order("seq, id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("read members of group %d: %w", groupID, err)
-	}
-	out := make([]*hearth.Membership, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
-	}
-	return out, nil
+	return cached(db, "members:"+strconv.FormatInt(groupID, 10), func() ([]*hearth.Membership, []string, error) {
+		var rows []membershipRow
+		if err := db.gorm.WithContext(ctx).Where("group_id = ?", groupID).Order("seq, id").Find(&rows).Error; err != nil {
+			return nil, nil, fmt.Errorf("read members of group %d: %w", groupID, err)
+		}
+		out := make([]*hearth.Membership, len(rows))
+		for i := range rows {
+			out[i] = rows[i].domain()
+		}
+		return out, []string{groupScope(groupID)}, nil
+	}, cloneMemberships)
 }
 
 // UserGroups returns the groups of a guild the user belongs to, by name.
 func (db *DB) UserGroups(ctx context.Context, guildID, userID string) ([]*hearth.Group, error) {
-	var rows []groupRow
-	err := db.gorm.WithContext(ctx).
-		Where("guild_id = ? AND id IN (?)", guildID,
-			db.gorm.Model(&membershipRow{}).Select("group_id").Where("user_id = ?", userID)).
-		Order("name_key, id").Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("read user groups: %w", err)
-	}
-	return groupsOf(rows)
+	return cached(db, "mine:"+guildID+":"+userID, func() ([]*hearth.Group, []string, error) {
+		var rows []groupRow
+		err := db.gorm.WithContext(ctx).
+			Where("guild_id = ? AND id IN (?)", guildID,
+				db.gorm.Model(&membershipRow{}).Select("group_id").Where("user_id = ?", userID)).
+			Order("name_key, id").Find(&rows).Error
+		if err != nil {
+			return nil, nil, fmt.Errorf("read user groups: %w", err)
+		}
+		gs, err := groupsOf(rows)
+		deps := []string{userScope(userID)}
+		for _, g := range gs {
+			deps = append(deps, groupScope(g.ID))
+		}
+		return gs, deps, err
+	}, cloneGroups)
 }
 
 // UpdateMembership applies fn to a membership and saves it in one
@@ -147,7 +165,8 @@ func (db *DB) UserGroups(ctx context.Context, guildID, userID string) ([]*hearth
 // changes nothing and is returned as is.
 func (db *DB) UpdateMembership(ctx context.Context, groupID int64, userID string, fn func(*hearth.Membership) error) (*hearth.Membership, error) {
 	var out *hearth.Membership
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		ch.group(groupID)
 		var row membershipRow
 		if err := forUpdate(tx).Where("group_id = ? AND user_id = ?", groupID, userID).Take(&row).Error; err != nil {
 			if isNotFound(err) {
@@ -172,12 +191,21 @@ func (db *DB) UpdateMembership(ctx context.Context, groupID int64, userID string
 // SetDMReminders sets the DM-reminders flag on all the user's memberships in
 // a guild and returns how many there are.
 func (db *DB) SetDMReminders(ctx context.Context, guildID, userID string, on bool) (int, error) {
-	res := db.gorm.WithContext(ctx).Model(&membershipRow{}).
-		Where("user_id = ? AND group_id IN (?)", userID,
-			db.gorm.Model(&groupRow{}).Select("id").Where("guild_id = ?", guildID)).
-		Update("dm_reminders", on)
-	if res.Error != nil {
-		return 0, fmt.Errorf("set dm reminders: %w", res.Error)
-	}
-	return int(res.RowsAffected), nil
+	n := 0
+	err := db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		var groups []int64
+		if err := tx.Model(&membershipRow{}).Where("user_id = ? AND group_id IN (?)", userID,
+			tx.Model(&groupRow{}).Select("id").Where("guild_id = ?", guildID)).Pluck("group_id", &groups).Error; err != nil {
+			return fmt.Errorf("set dm reminders: %w", err)
+		}
+		ch.group(groups...)
+		ch.user(userID)
+		res := tx.Model(&membershipRow{}).Where("user_id = ? AND group_id IN ?", userID, groups).Update("dm_reminders", on)
+		if res.Error != nil {
+			return fmt.Errorf("set dm reminders: %w", res.Error)
+		}
+		n = int(res.RowsAffected)
+		return nil
+	})
+	return n, err
 }

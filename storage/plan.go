@@ -43,7 +43,7 @@ func (db *DB) PlanMeetings(ctx context.Context, ms []*hearth.Meeting, jobs func(
 		return nil, nil
 	}
 	var created []*hearth.Meeting
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.write(ctx, func(tx *gorm.DB, ch *changes) error {
 		created = nil
 		groups := map[int64]bool{}
 		var ids []int64
@@ -52,6 +52,7 @@ func (db *DB) PlanMeetings(ctx context.Context, ms []*hearth.Meeting, jobs func(
 			if !groups[m.GroupID] {
 				groups[m.GroupID] = true
 				ids = append(ids, m.GroupID)
+				ch.group(m.GroupID)
 			}
 			s := utc(m.StartsAt)
 			if s.Before(from) {

@@ -111,7 +111,9 @@ func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit heart
 		return nil, fmt.Errorf("erase user: need a guild and a user")
 	}
 	out := &hearth.Erasure{}
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		// Memberships and rotas of any of the guild's groups.
+		ch.everything()
 		var gs []groupRow
 		if err := tx.Where("guild_id = ? AND id IN (?)", guildID,
 			tx.Model(&membershipRow{}).Select("group_id").Where("user_id = ?", userID)).

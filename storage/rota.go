@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -13,14 +14,17 @@ import (
 // DoneMeetings counts the group's meetings that are done and started before
 // t: the round hearth.ComputeRota takes for a meeting starting at t.
 func (db *DB) DoneMeetings(ctx context.Context, groupID int64, before time.Time) (int, error) {
-	var n int64
-	err := db.gorm.WithContext(ctx).Model(&meetingRow{}).
-		Where("group_id = ? AND status = ? AND starts_at < ?", groupID, hearth.MeetingDone, utc(before)).
-		Count(&n).Error
-	if err != nil {
-		return 0, fmt.Errorf("count done meetings: %w", err)
-	}
-	return int(n), nil
+	key := "done:" + strconv.FormatInt(groupID, 10) + ":" + strconv.FormatInt(utc(before).UnixMicro(), 10)
+	return cached(db, key, func() (int, []string, error) {
+		var n int64
+		err := db.gorm.WithContext(ctx).Model(&meetingRow{}).
+			Where("group_id = ? AND status = ? AND starts_at < ?", groupID, hearth.MeetingDone, utc(before)).
+			Count(&n).Error
+		if err != nil {
+			return 0, nil, fmt.Errorf("count done meetings: %w", err)
+		}
+		return int(n), []string{groupScope(groupID)}, nil
+	}, identity)
 }
 
 // SetAway makes a member away for the meetings starting before until (an
@@ -34,7 +38,8 @@ func (db *DB) SetAway(ctx context.Context, groupID int64, userID string, from, u
 		member  *hearth.Membership
 		changed []*hearth.Meeting
 	)
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.write(ctx, func(tx *gorm.DB, ch *changes) error {
+		ch.group(groupID)
 		changed = nil
 		var rows []membershipRow
 		if err := forUpdate(tx).Where("group_id = ?", groupID).Order("seq, id").Find(&rows).Error; err != nil {

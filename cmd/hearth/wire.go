@@ -135,7 +135,7 @@ func openDB(ctx context.Context, cfg hearth.Config, now func() time.Time, log *s
 	if err != nil {
 		return nil, err
 	}
-	return storage.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, storage.Options{Now: now, Keys: keys})
+	return storage.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, storage.Options{Now: now, Keys: keys, Log: log})
 }
 
 // keyring builds the note keys: the configured key (and old keys), or, for
