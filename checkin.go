@@ -42,6 +42,10 @@ type CheckInStore interface {
 	// UpdateCheckIn applies fn (mood and note only) to a member's check-in
 	// and saves it atomically; ENOTFOUND if they have not checked in.
 	UpdateCheckIn(ctx context.Context, meetingID int64, userID string, fn func(*CheckIn) error) (*CheckIn, error)
+	// SaveCheckIn records c or, if the member already checked in to that
+	// meeting, applies update (nil: none) to theirs, atomically; it returns
+	// the stored check-in and whether it is new.
+	SaveCheckIn(ctx context.Context, c *CheckIn, update func(*CheckIn) error) (*CheckIn, bool, error)
 	// CheckIn returns a member's check-in to a meeting, or ENOTFOUND.
 	CheckIn(ctx context.Context, meetingID int64, userID string) (*CheckIn, error)
 	// CheckIns returns the check-ins of a meeting in the order they were made.

@@ -46,14 +46,9 @@ func (s *Service) checkIn(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &hearth.CheckIn{MeetingID: m.ID, UserID: r.User.ID, Mood: int(mood), Note: note, CreatedAt: now(r)}
-	updated := false
-	if err := s.Store.CreateCheckIn(ctx, c); hearth.ErrorCode(err) == hearth.ECONFLICT {
-		if !hasMood && note == "" {
-			return Ephemeralf("You are already checked in to the **%s** meeting of %s. To change your mood or note, run `/checkin` again with them.",
-				g.Name, hearth.Timestamp(m.StartsAt, "f")), nil
-		}
-		c, err = s.Store.UpdateCheckIn(ctx, m.ID, r.User.ID, func(cur *hearth.CheckIn) error {
+	var update func(*hearth.CheckIn) error // a repeated /checkin without changes changes nothing
+	if hasMood || note != "" {
+		update = func(cur *hearth.CheckIn) error {
 			if hasMood {
 				cur.Mood = int(mood)
 			}
@@ -61,14 +56,17 @@ func (s *Service) checkIn(ctx context.Context, r *Request) (*Response, error) {
 				cur.Note = note
 			}
 			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
-		updated = true
-	} else if err != nil {
+	}
+	c, created, err := s.Store.SaveCheckIn(ctx, &hearth.CheckIn{MeetingID: m.ID, UserID: r.User.ID, Mood: int(mood), Note: note, CreatedAt: now(r)}, update)
+	if err != nil {
 		return nil, err
 	}
+	if !created && update == nil {
+		return Ephemeralf("You are already checked in to the **%s** meeting of %s. To change your mood or note, run `/checkin` again with them.",
+			g.Name, hearth.Timestamp(m.StartsAt, "f")), nil
+	}
+	updated := !created
 	s.Log.Info("checked in", "meeting", m.ID, "group", g.ID, "user", r.User.ID, "updated", updated)
 	return checkInReply(g, m, c, updated, hasMood, note != ""), nil
 }

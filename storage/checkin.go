@@ -53,31 +53,66 @@ func errNoCheckIn() error {
 // (the clock, if zero). A second check-in to the same meeting is ECONFLICT;
 // an unknown meeting ENOTFOUND.
 func (db *DB) CreateCheckIn(ctx context.Context, c *hearth.CheckIn) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
-		var m meetingRow
-		if err := tx.Select("id", "group_id").Where("id = ?", c.MeetingID).Take(&m).Error; err != nil {
-			if isNotFound(err) {
-				return errNoMeeting()
-			}
-			return fmt.Errorf("create check-in: %w", err)
+	return db.tx(ctx, func(tx *gorm.DB) error { return db.createCheckIn(tx, c) })
+}
+
+func (db *DB) createCheckIn(tx *gorm.DB, c *hearth.CheckIn) error {
+	var m meetingRow
+	if err := tx.Select("id", "group_id").Where("id = ?", c.MeetingID).Take(&m).Error; err != nil {
+		if isNotFound(err) {
+			return errNoMeeting()
 		}
-		row, err := db.newCheckInRow(c)
-		if err != nil {
+		return fmt.Errorf("create check-in: %w", err)
+	}
+	row, err := db.newCheckInRow(c)
+	if err != nil {
+		return err
+	}
+	row.ID, row.GroupID = 0, m.GroupID
+	if row.CreatedAt.IsZero() {
+		row.CreatedAt = db.now()
+	}
+	if err := tx.Create(row).Error; err != nil {
+		if isDuplicate(err) {
+			return hearth.Errorf(hearth.ECONFLICT, "You have already checked in to this meeting.")
+		}
+		return fmt.Errorf("create check-in: %w", err)
+	}
+	c.ID, c.GroupID, c.CreatedAt = row.ID, row.GroupID, row.CreatedAt
+	return nil
+}
+
+// SaveCheckIn records c as CreateCheckIn does or, if the member already
+// checked in to that meeting, applies update to their check-in as
+// UpdateCheckIn does (nil: leaves it), in one transaction. It returns the
+// check-in as stored and whether it is new. A second /checkin is one write,
+// not a failed insert and an update.
+func (db *DB) SaveCheckIn(ctx context.Context, c *hearth.CheckIn, update func(*hearth.CheckIn) error) (*hearth.CheckIn, bool, error) {
+	var (
+		out     *hearth.CheckIn
+		created bool
+	)
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var row checkInRow
+		err := forUpdate(tx).Where("meeting_id = ? AND user_id = ?", c.MeetingID, c.UserID).Take(&row).Error
+		switch {
+		case isNotFound(err):
+			saved := *c
+			if err := db.createCheckIn(tx, &saved); err != nil {
+				return err
+			}
+			out, created = &saved, true
+			return nil
+		case err != nil:
+			return fmt.Errorf("save check-in: %w", err)
+		case update == nil:
+			out, err = db.checkIn(&row)
 			return err
 		}
-		row.ID, row.GroupID = 0, m.GroupID
-		if row.CreatedAt.IsZero() {
-			row.CreatedAt = db.now()
-		}
-		if err := tx.Create(row).Error; err != nil {
-			if isDuplicate(err) {
-				return hearth.Errorf(hearth.ECONFLICT, "You have already checked in to this meeting.")
-			}
-			return fmt.Errorf("create check-in: %w", err)
-		}
-		c.ID, c.GroupID, c.CreatedAt = row.ID, row.GroupID, row.CreatedAt
-		return nil
+		out, err = db.applyCheckIn(tx, &row, update)
+		return err
 	})
+	return out, created, err
 }
 
 // UpdateCheckIn applies fn to a member's check-in and saves it in one
@@ -93,32 +128,38 @@ func (db *DB) UpdateCheckIn(ctx context.Context, meetingID int64, userID string,
 			}
 			return fmt.Errorf("update check-in: %w", err)
 		}
-		c, err := db.checkIn(&row)
-		if err != nil {
-			return err
-		}
-		note := c.Note
-		if err := fn(c); err != nil {
-			return err
-		}
-		updates := map[string]any{"mood": c.Mood}
-		if c.Note != note {
-			if updates["note"], err = db.keys.encrypt(c.Note); err != nil {
-				return err
-			}
-		}
-		if err := tx.Model(&row).Updates(updates).Error; err != nil {
-			return fmt.Errorf("update check-in: %w", err)
-		}
-		orig, err := db.checkIn(&row)
-		if err != nil {
-			return err
-		}
-		orig.Mood, orig.Note = c.Mood, c.Note
-		out = orig
-		return nil
+		var err error
+		out, err = db.applyCheckIn(tx, &row, fn)
+		return err
 	})
 	return out, err
+}
+
+// applyCheckIn applies fn to a stored check-in and saves its mood and note.
+func (db *DB) applyCheckIn(tx *gorm.DB, row *checkInRow, fn func(*hearth.CheckIn) error) (*hearth.CheckIn, error) {
+	c, err := db.checkIn(row)
+	if err != nil {
+		return nil, err
+	}
+	note := c.Note
+	if err := fn(c); err != nil {
+		return nil, err
+	}
+	updates := map[string]any{"mood": c.Mood}
+	if c.Note != note {
+		if updates["note"], err = db.keys.encrypt(c.Note); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Model(row).Updates(updates).Error; err != nil {
+		return nil, fmt.Errorf("update check-in: %w", err)
+	}
+	out, err := db.checkIn(row)
+	if err != nil {
+		return nil, err
+	}
+	out.Mood, out.Note = c.Mood, c.Note
+	return out, nil
 }
 
 // CheckIn returns a member's check-in to a meeting, note decrypted, or ENOTFOUND.

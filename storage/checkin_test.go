@@ -73,3 +73,39 @@ func TestDB_UpdateCheckIn(t *testing.T) {
 		})
 	})
 }
+
+func TestDB_SaveCheckIn(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		g := newGroup(t, db, "guild", "Anxiety")
+		m := newMeeting(t, db, g, testNow)
+		mood := func(n int) func(*hearth.CheckIn) error {
+			return func(c *hearth.CheckIn) error { c.Mood = n; return nil }
+		}
+		c, created, err := db.SaveCheckIn(ctx, &hearth.CheckIn{MeetingID: m.ID, UserID: "u1", Mood: 3, Note: "first"}, mood(5))
+		noErr(t, err)
+		if !created || c.ID == 0 || c.GroupID != g.ID || c.Mood != 3 || c.Note != "first" || !c.CreatedAt.Equal(testNow) {
+			t.Fatalf("new check-in: created %v, %+v", created, c)
+		}
+		again, created, err := db.SaveCheckIn(ctx, &hearth.CheckIn{MeetingID: m.ID, UserID: "u1", Mood: 1}, nil)
+		noErr(t, err)
+		if created || *again != *c {
+			t.Fatalf("repeated without update: created %v, %+v, want %+v", created, again, c)
+		}
+		updated, created, err := db.SaveCheckIn(ctx, &hearth.CheckIn{MeetingID: m.ID, UserID: "u1", Mood: 1}, mood(2))
+		noErr(t, err)
+		stored, err := db.CheckIn(ctx, m.ID, "u1")
+		noErr(t, err)
+		if created || updated.Mood != 2 || *stored != *updated || stored.Note != "first" {
+			t.Fatalf("updated: created %v, returned %+v, stored %+v", created, updated, stored)
+		}
+		if _, _, err := db.SaveCheckIn(ctx, &hearth.CheckIn{MeetingID: m.ID, UserID: "u1"}, func(c *hearth.CheckIn) error { c.Mood = 5; return errTest }); err != errTest {
+			t.Fatalf("update error: %v", err)
+		}
+		if stored, _ := db.CheckIn(ctx, m.ID, "u1"); stored.Mood != 2 {
+			t.Fatalf("a failed update stored mood %d", stored.Mood)
+		}
+		_, _, err = db.SaveCheckIn(ctx, &hearth.CheckIn{MeetingID: 999, UserID: "u1"}, nil)
+		wantCode(t, err, hearth.ENOTFOUND)
+	})
+}
