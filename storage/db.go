@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -51,6 +52,9 @@ type DB struct {
 	driver string
 	clock  func() time.Time
 	keys   *Keyring
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // see prepared
 }
 
 var (
@@ -139,7 +143,15 @@ func isMemorySQLite(dsn string) bool {
 }
 
 // Close closes the connection pool.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
+	return db.sql.Close()
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
@@ -184,6 +196,54 @@ func fromNull(t sql.NullTime) time.Time {
 // serialised from their start.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return db.gorm.WithContext(ctx).Transaction(fn)
+}
+
+// execPrepared runs query in tx as st, a statement prepared on the pool,
+// which database/sql compiles once per connection and keeps: gorm's
+// statement cache compiles a statement first met inside a transaction
+// again in every transaction. With a nil st it is a plain Exec.
+func execPrepared(tx *gorm.DB, st *sql.Stmt, query string, args ...any) error {
+	var sqlTx *sql.Tx
+	switch p := tx.Statement.ConnPool.(type) {
+	case *sql.Tx:
+		sqlTx = p
+	case *gorm.PreparedStmtTX:
+		sqlTx, _ = p.Tx.(*sql.Tx)
+	}
+	if st == nil || sqlTx == nil {
+		return tx.Exec(query, args...).Error
+	}
+	ctx := tx.Statement.Context
+	_, err := sqlTx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	if t, ok := tx.Dialector.(gorm.ErrorTranslator); ok && err != nil {
+		err = t.Translate(err)
+	}
+	return err
+}
+
+// prepared returns query prepared on the pool, preparing it the first time
+// and keeping it until Close; on PostgreSQL it returns nil (see PrepareStmt
+// in Open). For the few fixed statements of bulk writes only. Call it
+// outside a transaction: preparing may take a connection, and an in-memory
+// database has one.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if db.driver != DriverSQLite {
+		return nil, nil
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st := db.stmts[query]; st != nil {
+		return st, nil
+	}
+	st, err := db.sql.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if db.stmts == nil {
+		db.stmts = map[string]*sql.Stmt{}
+	}
+	db.stmts[query] = st
+	return st, nil
 }
 
 // forUpdate locks the rows a query reads until the transaction ends (SELECT
