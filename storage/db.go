@@ -209,14 +209,13 @@ const sqliteBusyTimeout = 5 * time.Second
 
 // tx runs fn in a transaction; fn's error rolls back and is returned as is.
 // On SQLite the transaction begins IMMEDIATE, so transactions that write are
-// serialised from their start. Before that they queue in this process, in
-// order of arrival, with its other writes (queueWrites): left to SQLite's
-// busy handler, which polls a taken lock in sleeps of up to 100 ms, a writer
-// lost time asleep while the lock was free, or lost every race for it to a
-// busier one (a claim of the delivery engine waited 1.1 s while the planner
-// ran). A writer waits for its turn at most the busy timeout and then tries
-// SQLite as before, so a write begun inside another transaction still fails
-// rather than hanging.
+// serialised from their start; before that they queue in this process, in
+// order of arrival, with its other writes (queueWrites). SQLite's busy
+// handler polls a taken lock in sleeps of up to 100 ms: a writer lost time
+// asleep while the lock was free, or every race to a busier writer (an
+// engine claim waited 1.1 s while the planner ran). The wait for a turn is
+// bounded by the busy timeout, after which SQLite decides as before, so a
+// write begun inside a transaction fails rather than hangs.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if db.writer != nil {
 		if held, err := db.queueWriter(ctx); err != nil {

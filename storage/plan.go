@@ -192,16 +192,23 @@ const jobInsertColumns = "kind, key, priority, due_at, status, guild_id, group_i
 // jobInsertRows is the most rows one statement of insertJobs inserts.
 const jobInsertRows = 128
 
-// jobInserts returns the statements of insertJobs by row count, prepared
-// (see DB.prepared); nil ones on PostgreSQL.
-func (db *DB) jobInserts(ctx context.Context) (map[int]*sql.Stmt, error) {
-	out := map[int]*sql.Stmt{}
+// jobInsert is one statement of insertJobs: its text and, on SQLite, the
+// text prepared (see DB.prepared).
+type jobInsert struct {
+	sql  string
+	stmt *sql.Stmt
+}
+
+// jobInserts returns the statements of insertJobs by row count.
+func (db *DB) jobInserts(ctx context.Context) (map[int]jobInsert, error) {
+	out := map[int]jobInsert{}
 	for n := jobInsertRows; n > 0; n /= 2 {
-		st, err := db.prepared(ctx, insertJobsSQL(db.driver, n))
+		q := insertJobsSQL(db.driver, n)
+		st, err := db.prepared(ctx, q)
 		if err != nil {
 			return nil, err
 		}
-		out[n] = st
+		out[n] = jobInsert{q, st}
 	}
 	return out, nil
 }
@@ -212,9 +219,9 @@ func (db *DB) jobInserts(ctx context.Context) (map[int]*sql.Stmt, error) {
 //
 // The rows go in statements of 128, 64, 32 … 1 rows, so the SQL has eight
 // texts whatever the number of jobs, and on SQLite each is compiled once
-// per connection (stmts, from jobInserts): compiling a statement of
-// hundreds of parameters cost about as much as running it.
-func (db *DB) insertJobs(tx *gorm.DB, stmts map[int]*sql.Stmt, jobs []*hearth.Job) error {
+// per connection (ins, from jobInserts): compiling a statement of hundreds
+// of parameters cost about as much as running it.
+func (db *DB) insertJobs(tx *gorm.DB, ins map[int]jobInsert, jobs []*hearth.Job) error {
 	now := db.now()
 	for len(jobs) > 0 {
 		n := jobInsertRows
@@ -226,7 +233,7 @@ func (db *DB) insertJobs(tx *gorm.DB, stmts map[int]*sql.Stmt, jobs []*hearth.Jo
 			args = append(args, string(j.Kind), j.Key, j.Priority, utc(j.DueAt), j.GuildID, j.GroupID,
 				j.MeetingID, j.AlertID, j.UserID, j.Arg, now, now)
 		}
-		if err := execPrepared(tx, stmts[n], insertJobsSQL(db.driver, n), args...); err != nil {
+		if err := execPrepared(tx, ins[n].stmt, ins[n].sql, args...); err != nil {
 			return err
 		}
 		jobs = jobs[n:]
