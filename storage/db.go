@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,6 +67,16 @@ type DB struct {
 	listenPID  atomic.Uint32 // the listener's server process, for tests
 	// channel and token name this process's cache notifications.
 	channel, token string
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // see prepared
+
+	// writer queues this process's writes on SQLite (see tx); nil on
+	// PostgreSQL, whose writers do not exclude each other. A writer waits
+	// for its turn at most writerWait.
+	writer     chan struct{}
+	writerWait time.Duration
+	onQueue    func() // called when a writer starts to wait; for tests
 }
 
 var (
@@ -95,6 +106,7 @@ func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
 	switch driver {
 	case DriverSQLite, "sqlite3":
 		db.driver = DriverSQLite
+		db.writer, db.writerWait = make(chan struct{}, 1), sqliteBusyTimeout
 		dial = sqlite.Open(SQLiteDSN(dsn))
 		if isMemorySQLite(dsn) {
 			maxConns = 1
@@ -130,6 +142,11 @@ func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s database: %w", db.driver, err)
 	}
 	db.gorm = g
+	if db.writer != nil {
+		if err := db.queueWrites(g); err != nil {
+			return nil, fmt.Errorf("open %s database: %w", db.driver, err)
+		}
+	}
 	if db.sql, err = g.DB(); err != nil {
 		return nil, fmt.Errorf("open %s database: %w", db.driver, err)
 	}
@@ -174,6 +191,12 @@ func (db *DB) Close() error {
 		db.stopListen()
 		<-db.listened
 	}
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	return db.sql.Close()
 }
 
@@ -215,10 +238,26 @@ func fromNull(t sql.NullTime) time.Time {
 	return t.Time.UTC()
 }
 
+// sqliteBusyTimeout is the _busy_timeout of sqliteParams.
+const sqliteBusyTimeout = 5 * time.Second
+
 // tx runs fn in a transaction; fn's error rolls back and is returned as is.
 // On SQLite the transaction begins IMMEDIATE, so transactions that write are
-// serialised from their start.
+// serialised from their start; before that they queue in this process, in
+// order of arrival, with its other writes (queueWrites). SQLite's busy
+// handler polls a taken lock in sleeps of up to 100 ms: a writer lost time
+// asleep while the lock was free, or every race to a busier writer (an
+// engine claim waited 1.1 s while the planner ran). The wait for a turn is
+// bounded by the busy timeout, after which SQLite decides as before, so a
+// write begun inside a transaction fails rather than hangs.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if db.writer != nil {
+		if held, err := db.queueWriter(ctx); err != nil {
+			return err
+		} else if held {
+			defer func() { <-db.writer }()
+		}
+	}
 	return db.gorm.WithContext(ctx).Transaction(fn)
 }
 
@@ -235,6 +274,111 @@ func (db *DB) write(ctx context.Context, fn func(tx *gorm.DB, ch *changes) error
 		}
 		return db.notify(tx, &ch)
 	})
+}
+
+// queueWriter waits for this process's turn to write on SQLite and reports
+// whether it got it; false after writerWait.
+func (db *DB) queueWriter(ctx context.Context) (bool, error) {
+	select {
+	case db.writer <- struct{}{}:
+		return true, nil
+	default:
+	}
+	if db.onQueue != nil {
+		db.onQueue()
+	}
+	t := time.NewTimer(db.writerWait)
+	defer t.Stop()
+	select {
+	case db.writer <- struct{}{}:
+		return true, nil
+	case <-t.C:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// queueWrites makes the writes gorm runs outside a transaction (Create,
+// Update, Delete, Exec) queue for their turn like transactions (see tx):
+// left to SQLite's busy handler they would get the lock only in a gap
+// between queued transactions.
+func (db *DB) queueWrites(g *gorm.DB) error {
+	const key = "hearth:writer"
+	take := func(tx *gorm.DB) {
+		if _, inTx := tx.Statement.ConnPool.(gorm.TxCommitter); inTx || tx.Error != nil {
+			return
+		}
+		if held, err := db.queueWriter(tx.Statement.Context); err != nil {
+			tx.AddError(err)
+		} else if held {
+			tx.InstanceSet(key, true)
+		}
+	}
+	give := func(tx *gorm.DB) {
+		if _, held := tx.InstanceGet(key); held {
+			<-db.writer
+		}
+	}
+	cb := g.Callback()
+	return errors.Join(
+		cb.Create().Before("*").Register("hearth:queue_write", take),
+		cb.Create().After("*").Register("hearth:end_write", give),
+		cb.Update().Before("*").Register("hearth:queue_write", take),
+		cb.Update().After("*").Register("hearth:end_write", give),
+		cb.Delete().Before("*").Register("hearth:queue_write", take),
+		cb.Delete().After("*").Register("hearth:end_write", give),
+		cb.Raw().Before("*").Register("hearth:queue_write", take),
+		cb.Raw().After("*").Register("hearth:end_write", give),
+	)
+}
+
+// execPrepared runs query in tx as st, a statement prepared on the pool,
+// which database/sql compiles once per connection and keeps: gorm's
+// statement cache compiles a statement first met inside a transaction
+// again in every transaction. With a nil st it is a plain Exec.
+func execPrepared(tx *gorm.DB, st *sql.Stmt, query string, args ...any) error {
+	var sqlTx *sql.Tx
+	switch p := tx.Statement.ConnPool.(type) {
+	case *sql.Tx:
+		sqlTx = p
+	case *gorm.PreparedStmtTX:
+		sqlTx, _ = p.Tx.(*sql.Tx)
+	}
+	if st == nil || sqlTx == nil {
+		return tx.Exec(query, args...).Error
+	}
+	ctx := tx.Statement.Context
+	_, err := sqlTx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	if t, ok := tx.Dialector.(gorm.ErrorTranslator); ok && err != nil {
+		err = t.Translate(err)
+	}
+	return err
+}
+
+// prepared returns query prepared on the pool, preparing it the first time
+// and keeping it until Close; on PostgreSQL it returns nil (see PrepareStmt
+// in Open). For the few fixed statements of bulk writes only. Call it
+// outside a transaction: preparing may take a connection, and an in-memory
+// database has one.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if db.driver != DriverSQLite {
+		return nil, nil
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st := db.stmts[query]; st != nil {
+		return st, nil
+	}
+	st, err := db.sql.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if db.stmts == nil {
+		db.stmts = map[string]*sql.Stmt{}
+	}
+	db.stmts[query] = st
+	return st, nil
 }
 
 // forUpdate locks the rows a query reads until the transaction ends (SELECT

@@ -2,10 +2,12 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/storage"
 )
 
@@ -94,6 +96,57 @@ func TestDB_UTC(t *testing.T) {
 		noErr(t, err)
 		if len(up) != 0 {
 			t.Fatalf("upcoming after the end = %d meetings, want 0", len(up))
+		}
+	})
+}
+
+// TestDB_WriterQueue checks that on SQLite writes wait for the transaction
+// in hand in this process's queue, not in SQLite's busy handler (the busy
+// timeout here is 1 ms), and that a write begun inside a transaction fails
+// once its wait is over instead of hanging.
+func TestDB_WriterQueue(t *testing.T) {
+	ctx := context.Background()
+	entry := hearth.AuditEntry{GuildID: "guild", Action: "test.write"}
+	open := func(t *testing.T) *storage.DB {
+		return openMigrated(t, storage.DriverSQLite, filepath.Join(t.TempDir(), "hearth.db")+"?_busy_timeout=1", testOptions(t))
+	}
+	t.Run("OK", func(t *testing.T) {
+		db := open(t)
+		queued := make(chan struct{}, 2)
+		db.OnWriterQueue(func() { queued <- struct{}{} }, time.Minute)
+		release, held := make(chan struct{}), make(chan error, 1)
+		inTx := make(chan struct{})
+		go func() { held <- db.InWriteTx(ctx, func() error { close(inTx); <-release; return nil }) }()
+		<-inTx
+		wrote, txWrote := make(chan error, 1), make(chan error, 1)
+		go func() { wrote <- db.Audit(ctx, entry) }()
+		go func() { txWrote <- db.InWriteTx(ctx, func() error { return nil }) }()
+		<-queued
+		<-queued
+		close(release)
+		noErr(t, <-held)
+		noErr(t, <-wrote)
+		noErr(t, <-txWrote)
+		log, err := db.AuditLog(ctx, "guild", 0, 0)
+		noErr(t, err)
+		if len(log) != 1 {
+			t.Fatalf("%d audit entries, want 1", len(log))
+		}
+	})
+	t.Run("ErrNested", func(t *testing.T) {
+		db := open(t)
+		db.OnWriterQueue(nil, time.Millisecond)
+		if err := db.InWriteTx(ctx, func() error { return db.Audit(ctx, entry) }); err == nil {
+			t.Fatal("a write inside a transaction succeeded")
+		}
+	})
+	t.Run("ErrCanceled", func(t *testing.T) {
+		db := open(t)
+		wctx, cancel := context.WithCancel(ctx)
+		db.OnWriterQueue(cancel, time.Minute)
+		err := db.InWriteTx(ctx, func() error { return db.InWriteTx(wctx, func() error { return nil }) })
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("error %v, want context.Canceled", err)
 		}
 	})
 }

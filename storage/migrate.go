@@ -162,6 +162,13 @@ var migrations = []migration{
 			planned_until {ts} NOT NULL)`,
 		`CREATE INDEX meetings_group_status ON meetings (group_id, status, starts_at)`,
 	}},
+	// jobs_claim served no query jobs_status_due does not (the claim ranges
+	// over due_at and sorts the few due rows), yet every planned job paid a
+	// random insert into it: with it, planning 10,000 groups took ~5.4 s
+	// instead of ~3.1 s on SQLite.
+	{7, "drop the jobs index no query needs", []string{
+		`DROP INDEX IF EXISTS jobs_claim`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.

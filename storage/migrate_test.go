@@ -32,8 +32,8 @@ func TestDB_Migrate(t *testing.T) {
 			if v, _ := db.SchemaVersion(ctx); v != 1 {
 				t.Fatalf("version %d, want 1", v)
 			}
-			if db.HasIndex("jobs", "jobs_status_due") {
-				t.Fatal("version 1 already has the index of version 2")
+			if db.HasIndex("jobs", "jobs_status_due") || !db.HasIndex("jobs", "jobs_claim") {
+				t.Fatal("version 1 is not as it was released")
 			}
 			g := newGroup(t, db, "guild", "Before upgrade")
 
@@ -45,6 +45,9 @@ func TestDB_Migrate(t *testing.T) {
 			}
 			if !db2.HasIndex("jobs", "jobs_status_due") || !db2.HasIndex("alerts", "alerts_group_status") {
 				t.Fatal("upgrade did not add version 2's indexes")
+			}
+			if db2.HasIndex("jobs", "jobs_claim") {
+				t.Fatal("upgrade did not drop jobs_claim (version 7)")
 			}
 			if _, err := db2.Group(ctx, g.ID); err != nil {
 				t.Fatalf("data lost in upgrade: %v", err)

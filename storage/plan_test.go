@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -64,6 +65,57 @@ func TestDB_PlanMeetings(t *testing.T) {
 			_, err := db.PlanMeetings(ctx, []*hearth.Meeting{{GroupID: 999, StartsAt: s, EndsAt: s.Add(time.Hour)}}, nil)
 			wantCode(t, err, hearth.ENOTFOUND)
 		})
+	})
+}
+
+// TestDB_PlanMeetings_ManyJobs plans enough jobs for every statement size
+// of the batched insert (5 × 255 = 9 × 128 + 64 + 32 + 16 + 8 + 2 + 1), on
+// each engine and on an in-memory SQLite database, whose one connection
+// the transaction holds while the jobs are inserted.
+func TestDB_PlanMeetings_ManyJobs(t *testing.T) {
+	ctx := context.Background()
+	run := func(t *testing.T, db *storage.DB) {
+		g := newGroup(t, db, "guild", "Many")
+		var ms []*hearth.Meeting
+		for i := range 255 {
+			s := testNow.Add(time.Duration(i+2) * 24 * time.Hour)
+			ms = append(ms, &hearth.Meeting{GroupID: g.ID, StartsAt: s, EndsAt: s.Add(g.Length())})
+		}
+		jobs := func(m *hearth.Meeting) []*hearth.Job {
+			js := append(hearth.MeetingJobs(m, g, testNow), hearth.MeetingEventJob(m, g, testNow, hearth.MeetingKey(m.ID, "event")))
+			// A key that exists is skipped, in the same statement or not.
+			return append(js, &hearth.Job{Kind: hearth.JobMeetingEvent, Key: "shared", DueAt: testNow, GroupID: g.ID, MeetingID: m.ID})
+		}
+		created, err := db.PlanMeetings(ctx, ms, jobs)
+		noErr(t, err)
+		if len(created) != 255 {
+			t.Fatalf("created %d meetings, want 255", len(created))
+		}
+		n, err := db.Count(ctx, "jobs", "group_id = ?", g.ID)
+		noErr(t, err)
+		if n != 5*255+1 {
+			t.Fatalf("%d jobs, want %d", n, 5*255+1)
+		}
+		last := ms[len(ms)-1]
+		j, err := db.Job(ctx, hearth.MeetingKey(last.ID, "end"))
+		noErr(t, err)
+		want := hearth.Job{
+			ID: j.ID, Kind: hearth.JobMeetingEnd, Key: hearth.MeetingKey(last.ID, "end"), Priority: hearth.PriorityMeeting,
+			DueAt: last.EndsAt, Status: hearth.JobPending, GuildID: "guild", GroupID: g.ID, MeetingID: last.ID,
+			Arg: hearth.EndArg(last), CreatedAt: testNow, UpdatedAt: testNow,
+		}
+		if !reflect.DeepEqual(*j, want) {
+			t.Fatalf("job = %+v\nwant  %+v", *j, want)
+		}
+		shared, err := db.Job(ctx, "shared")
+		noErr(t, err)
+		if shared.MeetingID != ms[0].ID {
+			t.Fatalf("shared key stored for meeting %d, want the first, %d", shared.MeetingID, ms[0].ID)
+		}
+	}
+	forEachDB(t, run)
+	t.Run("memory", func(t *testing.T) {
+		run(t, openMigrated(t, storage.DriverSQLite, ":memory:", testOptions(t)))
 	})
 }
 
