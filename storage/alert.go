@@ -119,7 +119,7 @@ func alertJobs(jobs []*hearth.Job, id int64) {
 // ("{alert}"), which is replaced by it.
 // An unknown group is ENOTFOUND.
 func (db *DB) CreateAlert(ctx context.Context, a *hearth.Alert, deliveries []*hearth.AlertDelivery, jobs []*hearth.Job) error {
-	return db.tx(ctx, func(tx *gorm.DB) error { return db.createAlert(tx, a, deliveries, jobs) })
+	return db.durableTx(ctx, func(tx *gorm.DB) error { return db.createAlert(tx, a, deliveries, jobs) })
 }
 
 // createAlert is CreateAlert inside the caller's transaction.

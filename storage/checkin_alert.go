@@ -15,7 +15,7 @@ import (
 // button at once one stores the alert and the other is ECONFLICT; a member
 // who has not checked in is ENOTFOUND.
 func (db *DB) CreateCheckInAlert(ctx context.Context, meetingID int64, userID string, a *hearth.Alert, deliveries []*hearth.AlertDelivery, jobs []*hearth.Job) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
+	return db.durableTx(ctx, func(tx *gorm.DB) error {
 		var row struct {
 			ID      int64
 			AlertID int64

@@ -53,13 +53,16 @@ type Options struct {
 
 // DB is hearth's database. It is safe for concurrent use.
 type DB struct {
-	gorm   *gorm.DB
-	sql    *sql.DB
-	driver string
-	clock  func() time.Time
-	keys   *Keyring
-	log    *slog.Logger
-	cache  *cache
+	gorm *gorm.DB
+	// durable is the pool of durableTx: gorm itself but on an SQLite file.
+	durable    *gorm.DB
+	durableSQL *sql.DB // nil when durable is gorm
+	sql        *sql.DB
+	driver     string
+	clock      func() time.Time
+	keys       *Keyring
+	log        *slog.Logger
+	cache      *cache
 	// stopListen ends the PostgreSQL listener (notify.go); listened is
 	// closed when it has.
 	stopListen context.CancelFunc
@@ -124,34 +127,29 @@ func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("open database: unknown driver %q (use sqlite or postgres)", driver)
 	}
-	g, err := gorm.Open(dial, &gorm.Config{
-		// SQL parameters may carry (encrypted) notes and ids: never log them.
-		Logger:                 logger.Discard,
-		NowFunc:                db.now,
-		SkipDefaultTransaction: true,
-		TranslateError:         true,
-		// SQLite spends a good part of each query compiling its SQL (about
-		// 6% of the CPU of /rota show): keep a bounded cache of prepared
-		// statements per connection. PostgreSQL is left alone: a pooler in
-		// transaction mode breaks on prepared statements.
-		PrepareStmt:        db.driver == DriverSQLite,
-		PrepareStmtMaxSize: 256,
-		PrepareStmtTTL:     time.Hour,
-	})
+	g, err := db.openGorm(dial, maxConns)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", db.driver, err)
 	}
-	db.gorm = g
-	if db.writer != nil {
-		if err := db.queueWrites(g); err != nil {
-			return nil, fmt.Errorf("open %s database: %w", db.driver, err)
-		}
-	}
+	db.gorm, db.durable = g, g
 	if db.sql, err = g.DB(); err != nil {
 		return nil, fmt.Errorf("open %s database: %w", db.driver, err)
 	}
-	db.sql.SetMaxOpenConns(maxConns)
-	db.sql.SetMaxIdleConns(maxConns)
+	if db.driver == DriverSQLite && !isMemorySQLite(dsn) {
+		// SQLite in WAL mode syncs the log only at checkpoints by default
+		// (synchronous=NORMAL): a commit survives the process dying but not
+		// the machine losing power. That is right for reminders and
+		// check-ins, whose commits then cost no fsync; an alert, which the
+		// member has been told is on its way, is stored through one
+		// connection that syncs at every commit (durableTx).
+		if db.durable, err = db.openGorm(sqlite.Open(SQLiteDSN(dsn)+"&_synchronous=FULL"), 1); err == nil {
+			db.durableSQL, err = db.durable.DB()
+		}
+		if err != nil {
+			db.sql.Close()
+			return nil, fmt.Errorf("open %s database: %w", db.driver, err)
+		}
+	}
 	if err := db.Ping(ctx); err != nil {
 		db.sql.Close()
 		return nil, err
@@ -169,6 +167,39 @@ func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
 		db.listen(dsn)
 	}
 	return db, nil
+}
+
+// openGorm opens a gorm pool of at most maxConns connections.
+func (db *DB) openGorm(dial gorm.Dialector, maxConns int) (*gorm.DB, error) {
+	g, err := gorm.Open(dial, &gorm.Config{
+		// SQL parameters may carry (encrypted) notes and ids: never log them.
+		Logger:                 logger.Discard,
+		NowFunc:                db.now,
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+		// SQLite spends a good part of each query compiling its SQL (about
+		// 6% of the CPU of /rota show): keep a bounded cache of prepared
+		// statements per connection. PostgreSQL is left alone: a pooler in
+		// transaction mode breaks on prepared statements.
+		PrepareStmt:        db.driver == DriverSQLite,
+		PrepareStmtMaxSize: 256,
+		PrepareStmtTTL:     time.Hour,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if db.writer != nil {
+		if err := db.queueWrites(g); err != nil {
+			return nil, err
+		}
+	}
+	pool, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	pool.SetMaxOpenConns(maxConns)
+	pool.SetMaxIdleConns(maxConns)
+	return g, nil
 }
 
 // SQLiteDSN returns the mattn/go-sqlite3 DSN for a path, ":memory:" or
@@ -197,7 +228,11 @@ func (db *DB) Close() error {
 	}
 	db.stmts = nil
 	db.stmtMu.Unlock()
-	return db.sql.Close()
+	var err error
+	if db.durableSQL != nil {
+		err = db.durableSQL.Close()
+	}
+	return errors.Join(err, db.sql.Close())
 }
 
 // Ping checks that the database answers.
@@ -259,6 +294,20 @@ func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		}
 	}
 	return db.gorm.WithContext(ctx).Transaction(fn)
+}
+
+// durableTx is tx for the writes that must survive a power loss once
+// committed: on an SQLite file they go through the connection that syncs
+// the log at every commit (see Open).
+func (db *DB) durableTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if db.writer != nil {
+		if held, err := db.queueWriter(ctx); err != nil {
+			return err
+		} else if held {
+			defer func() { <-db.writer }()
+		}
+	}
+	return db.durable.WithContext(ctx).Transaction(fn)
 }
 
 // write runs fn in a transaction like tx, for writes to groups,

@@ -15,22 +15,31 @@ func TestOpen_SQLite(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		db := openTestDB(t)
+		// synchronous: NORMAL (1) for most writes, FULL (2) for alerts.
 		for pragma, want := range map[string]string{
-			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "secure_delete": "1",
+			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "secure_delete": "1", "synchronous": "1",
 		} {
 			got, err := db.Pragma(ctx, pragma)
 			noErr(t, err)
 			if got != want {
 				t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
 			}
+			if pragma == "synchronous" {
+				want = "2"
+			}
+			got, err = db.DurablePragma(ctx, pragma)
+			noErr(t, err)
+			if got != want {
+				t.Errorf("durable connection: PRAGMA %s = %q, want %q", pragma, got, want)
+			}
 		}
 		noErr(t, db.Ping(ctx))
 	})
 	t.Run("Memory", func(t *testing.T) {
 		db := openMigrated(t, storage.DriverSQLite, ":memory:", testOptions(t))
-		g := newGroup(t, db, "guild", "Anxiety")
-		if _, err := db.Group(ctx, g.ID); err != nil {
-			t.Fatalf("in-memory database lost data between connections: %v", err)
+		newGroup(t, db, "guild", "Anxiety")
+		if gs, err := db.Groups(ctx, "guild"); err != nil || len(gs) != 1 {
+			t.Fatalf("in-memory database lost data between connections: %v, %d groups", err, len(gs))
 		}
 		fk, err := db.Pragma(ctx, "foreign_keys")
 		noErr(t, err)

@@ -110,3 +110,11 @@ func (db *DB) WaitCache(ctx context.Context, cond func(live bool, heard int) boo
 
 // CacheChannel is the PostgreSQL notification channel of a schema.
 var CacheChannel = cacheChannel
+
+// DurablePragma returns a SQLite PRAGMA as the connection of durable writes
+// sees it.
+func (db *DB) DurablePragma(ctx context.Context, name string) (string, error) {
+	var s string
+	err := db.durable.WithContext(ctx).Raw("PRAGMA " + name).Scan(&s).Error
+	return s, err
+}
