@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -43,37 +44,53 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	ctx, cancel := context.WithTimeout(context.Background(), handlerTimeout)
 	defer cancel()
 
-	done := make(chan result, 1)
-	go func() { done <- b.run(ctx, req) }()
-
-	if req.Kind == commands.KindAutocomplete {
-		res := <-done
+	switch {
+	case req.Kind == commands.KindAutocomplete:
+		b.finish(ctx, i, req, b.run(ctx, req), false)
+		return
+	case b.router.IsSlow(req):
+		if b.deferOrLog(ctx, i, req) {
+			b.finish(ctx, i, req, b.run(ctx, req), true)
+		}
+		return
+	}
+	// The handler runs on this goroutine (discordgo gives each event its
+	// own), so a quick answer costs no hand-over; if it still runs after
+	// deferAfter, a timer defers the answer meanwhile. state says which came
+	// first, and an answer waits for a deferral under way.
+	const (
+		running = iota
+		answered
+		deferring
+	)
+	var state atomic.Int32
+	accepted := make(chan bool, 1)
+	timer := time.AfterFunc(b.deferAfter, func() {
+		if state.CompareAndSwap(running, deferring) {
+			accepted <- b.deferOrLog(ctx, i, req)
+		}
+	})
+	res := b.run(ctx, req)
+	if state.CompareAndSwap(running, answered) {
+		timer.Stop()
 		b.finish(ctx, i, req, res, false)
 		return
 	}
-	var res result
-	deferred := false
-	if b.router.IsSlow(req) {
-		deferred = true
-	} else {
-		timer := time.NewTimer(b.deferAfter)
-		select {
-		case res = <-done:
-			timer.Stop()
-		case <-timer.C:
-			deferred = true
-		}
+	if <-accepted {
+		b.finish(ctx, i, req, res, true)
 	}
-	if deferred {
-		if err := b.deferResponse(ctx, i, req); err != nil {
-			// classify: a *url.Error would name the URL, which holds the interaction token.
-			b.log.Error("unable to defer interaction", "interaction", i.ID, "command", route(req), "error", classify(err))
-			b.obs.Interaction(b.router.Route(req), OutcomeUnanswered, 0)
-			return
-		}
-		res = <-done
+}
+
+// deferOrLog defers the answer to an interaction; when Discord refuses, it
+// logs and counts the interaction as unanswered and reports false.
+func (b *Bot) deferOrLog(ctx context.Context, i *discordgo.Interaction, req *commands.Request) bool {
+	if err := b.deferResponse(ctx, i, req); err != nil {
+		// classify: a *url.Error would name the URL, which holds the interaction token.
+		b.log.Error("unable to defer interaction", "interaction", i.ID, "command", route(req), "error", classify(err))
+		b.obs.Interaction(b.router.Route(req), OutcomeUnanswered, 0)
+		return false
 	}
-	b.finish(ctx, i, req, res, deferred)
+	return true
 }
 
 // run calls the handler, turning a panic into an internal error.

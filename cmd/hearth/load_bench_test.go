@@ -32,11 +32,13 @@ const loadRate = 200
 // loadMembers is how many members the load is spread over.
 const loadMembers = 50
 
-// floorLatency holds the floor's percentiles of the current run, so the
-// hearth cases can report theirs as multiples of it.
+// floorLatency holds the floors' percentiles of the current run, so the
+// hearth cases can report theirs as multiples of them: the "ok" floor and
+// the floor answering with a rota-sized reply.
 var floorLatency struct {
 	sync.Mutex
-	p50, p99 time.Duration
+	p50, p99         time.Duration
+	sized50, sized99 time.Duration
 }
 
 // BenchmarkInteractions sends b.N slash commands at 200/s (open loop: a
@@ -45,7 +47,7 @@ var floorLatency struct {
 // (run the floor first, as this benchmark does).
 func BenchmarkInteractions(b *testing.B) {
 	b.Run("floor", func(b *testing.B) {
-		fake, spec := startFloor(b)
+		fake, spec := startFloor(b, nil)
 		lat := openLoop(b, loadRate, func(i int) *discordtest.Interaction {
 			return fake.SlashCommand(spec(i), "rota show")
 		}, func(r *discordtest.Reply) bool { return r.Content == "ok" })
@@ -54,26 +56,39 @@ func BenchmarkInteractions(b *testing.B) {
 		floorLatency.p50, floorLatency.p99 = p50, p99
 		floorLatency.Unlock()
 	})
+	// The same bare bot, answering with a reply the size and shape of
+	// hearth's /rota show for 50 members (1.3 KB): what that reply costs in
+	// discordgo's encoder and the fake's parser, apart from hearth's work.
+	b.Run("floor-rota-reply", func(b *testing.B) {
+		fake, spec := startFloor(b, rotaReply)
+		lat := openLoop(b, loadRate, func(i int) *discordtest.Interaction {
+			return fake.SlashCommand(spec(i), "rota show")
+		}, said("Check-in order"))
+		p50, p99 := percentiles(b, lat)
+		floorLatency.Lock()
+		floorLatency.sized50, floorLatency.sized99 = p50, p99
+		floorLatency.Unlock()
+	})
 	b.Run("rota-show", func(b *testing.B) {
 		h, _ := startLoaded(b)
 		lat := openLoop(b, loadRate, func(i int) *discordtest.Interaction {
 			return h.fake.SlashCommand(h.as(h.members[i%len(h.members)]), "rota show")
 		}, said("Check-in order"))
-		reportVsFloor(b, lat)
+		reportVsFloor(b, lat, true)
 	})
 	b.Run("next", func(b *testing.B) {
 		h, _ := startLoaded(b)
 		lat := openLoop(b, loadRate, func(i int) *discordtest.Interaction {
 			return h.fake.SlashCommand(h.as(h.members[i%len(h.members)]), "next")
 		}, said("meets next"))
-		reportVsFloor(b, lat)
+		reportVsFloor(b, lat, true)
 	})
 	b.Run("checkin", func(b *testing.B) {
 		h, _ := startLoaded(b)
 		lat := openLoop(b, loadRate, func(i int) *discordtest.Interaction {
 			return h.fake.SlashCommand(h.as(h.members[i%len(h.members)]), "checkin", discordtest.Int("mood", int64(1+i%5)))
 		}, said("checked in"))
-		reportVsFloor(b, lat)
+		reportVsFloor(b, lat, false)
 	})
 }
 
@@ -158,10 +173,19 @@ func startLoaded(b *testing.B) (*harness, *hearth.Group) {
 	return h, g
 }
 
+// rotaReply renders a reply like hearth's /rota show for the floor's users.
+func rotaReply(users []string) string {
+	sharers, order := (&hearth.Rota{Order: users, Sharers: users[:2]}).Lines()
+	at := time.Now().Add(time.Hour)
+	return fmt.Sprintf("Rota of the **Anxiety group** meeting of %s (%s) (may change until the first reminder):\n%s\n%s\nYou share at this meeting and are number 1 in the check-in order. If you would rather not, use `/rota pass`.",
+		hearth.Timestamp(at, "F"), hearth.Timestamp(at, "R"), sharers, order)
+}
+
 // startFloor starts a fake Discord with loadMembers members and a bare
 // discordgo bot that answers every interaction at once with an ephemeral
-// "ok". spec(i) is the i-th interaction's sender.
-func startFloor(b *testing.B) (*discordtest.Server, func(int) discordtest.InteractionSpec) {
+// reply: "ok", or reply(users) if reply is not nil. spec(i) is the i-th
+// interaction's sender.
+func startFloor(b *testing.B, reply func(users []string) string) (*discordtest.Server, func(int) discordtest.InteractionSpec) {
 	fake := discordtest.NewServer(b, discordtest.WithoutValidation())
 	guild := fake.AddGuild("", "Support Server")
 	channel := fake.AddChannel(guild, "", "anxiety-group")
@@ -169,6 +193,10 @@ func startFloor(b *testing.B) (*discordtest.Server, func(int) discordtest.Intera
 	for i := range users {
 		users[i] = fake.AddUser("", fmt.Sprintf("member%d", i+1), false)
 		fake.AddMember(guild, users[i])
+	}
+	content := "ok"
+	if reply != nil {
+		content = reply(users)
 	}
 	s, err := discordgo.New("Bot " + fake.Token)
 	if err != nil {
@@ -184,7 +212,7 @@ func startFloor(b *testing.B) (*discordtest.Server, func(int) discordtest.Intera
 	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		err := s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{Content: "ok", Flags: discordgo.MessageFlagsEphemeral},
+			Data: &discordgo.InteractionResponseData{Content: content, Flags: discordgo.MessageFlagsEphemeral},
 		})
 		if err != nil {
 			b.Errorf("floor: respond: %v", err)
@@ -271,15 +299,20 @@ func percentiles(b *testing.B, lat []time.Duration) (p50, p99 time.Duration) {
 	return p50, p99
 }
 
-// reportVsFloor reports p50 and p99 and, when the floor ran in this
-// invocation, their multiples of the floor's.
-func reportVsFloor(b *testing.B, lat []time.Duration) {
+// reportVsFloor reports p50 and p99 and, when the floors ran in this
+// invocation, their multiples of the floor's and, with sized, of the
+// rota-sized floor's.
+func reportVsFloor(b *testing.B, lat []time.Duration, sized bool) {
 	p50, p99 := percentiles(b, lat)
 	floorLatency.Lock()
-	f50, f99 := floorLatency.p50, floorLatency.p99
+	f50, f99, s50, s99 := floorLatency.p50, floorLatency.p99, floorLatency.sized50, floorLatency.sized99
 	floorLatency.Unlock()
 	if f50 > 0 && b.N > 1 {
 		b.ReportMetric(float64(p50)/float64(f50), "p50-x-floor")
 		b.ReportMetric(float64(p99)/float64(f99), "p99-x-floor")
+	}
+	if sized && s50 > 0 && b.N > 1 {
+		b.ReportMetric(float64(p50)/float64(s50), "p50-x-sized")
+		b.ReportMetric(float64(p99)/float64(s99), "p99-x-sized")
 	}
 }
