@@ -118,3 +118,15 @@ func (db *DB) DurablePragma(ctx context.Context, name string) (string, error) {
 	err := db.durable.WithContext(ctx).Raw("PRAGMA " + name).Scan(&s).Error
 	return s, err
 }
+
+// QueryPlan returns SQLite's EXPLAIN QUERY PLAN of a query, its steps
+// joined by newlines.
+func (db *DB) QueryPlan(ctx context.Context, query string, args ...any) (string, error) {
+	var steps []struct{ Detail string }
+	err := db.gorm.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+query, args...).Scan(&steps).Error
+	var out []string
+	for _, s := range steps {
+		out = append(out, s.Detail)
+	}
+	return strings.Join(out, "\n"), err
+}

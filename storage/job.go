@@ -248,7 +248,15 @@ func (db *DB) NextDue(ctx context.Context) (time.Time, error) {
 	err := g.Select("due_at").Where("status = ? AND lease_until IS NULL", hearth.JobPending).
 		Order("due_at").Limit(1).Find(&free).Error
 	if err == nil {
-		err = g.Select("lease_until").Where("status = ? AND lease_until IS NOT NULL", hearth.JobPending).
+		// Written as jobs_held_lease's condition (a literal, not a
+		// parameter), so the partial index applies.
+		held := g.Table("jobs")
+		if db.driver == DriverSQLite {
+			// Without statistics SQLite prefers jobs_status_due and
+			// sorts every pending job.
+			held = g.Table("jobs INDEXED BY jobs_held_lease")
+		}
+		err = held.Select("lease_until").Where("status = 'pending' AND lease_until IS NOT NULL").
 			Order("lease_until").Limit(1).Find(&leased).Error
 	}
 	if err != nil {

@@ -320,3 +320,15 @@ func TestDB_ClaimJobs_SkipLocked(t *testing.T) {
 		}
 	})
 }
+
+// TestNextDue_UsesHeldLeaseIndex: the earliest lease of a held job is read
+// from jobs_held_lease, not by scanning every pending job.
+func TestNextDue_UsesHeldLeaseIndex(t *testing.T) {
+	db := openTestDB(t)
+	plan, err := db.QueryPlan(context.Background(),
+		"SELECT lease_until FROM jobs INDEXED BY jobs_held_lease WHERE status = 'pending' AND lease_until IS NOT NULL ORDER BY lease_until LIMIT 1")
+	noErr(t, err) // INDEXED BY fails when the index cannot serve the query
+	if !strings.Contains(plan, "jobs_held_lease") || strings.Contains(plan, "TEMP B-TREE") {
+		t.Fatalf("query plan does not use jobs_held_lease:\n%s", plan)
+	}
+}

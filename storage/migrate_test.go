@@ -49,6 +49,9 @@ func TestDB_Migrate(t *testing.T) {
 			if db2.HasIndex("jobs", "jobs_claim") {
 				t.Fatal("upgrade did not drop jobs_claim (version 7)")
 			}
+			if !db2.HasIndex("jobs", "jobs_held_lease") {
+				t.Fatal("upgrade did not add jobs_held_lease (version 8)")
+			}
 			if _, err := db2.Group(ctx, g.ID); err != nil {
 				t.Fatalf("data lost in upgrade: %v", err)
 			}
