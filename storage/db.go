@@ -286,20 +286,18 @@ const sqliteBusyTimeout = 5 * time.Second
 // bounded by the busy timeout, after which SQLite decides as before, so a
 // write begun inside a transaction fails rather than hangs.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if db.writer != nil {
-		if held, err := db.queueWriter(ctx); err != nil {
-			return err
-		} else if held {
-			defer func() { <-db.writer }()
-		}
-	}
-	return db.gorm.WithContext(ctx).Transaction(fn)
+	return db.txOn(ctx, db.gorm, fn)
 }
 
 // durableTx is tx for the writes that must survive a power loss once
 // committed: on an SQLite file they go through the connection that syncs
 // the log at every commit (see Open).
 func (db *DB) durableTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.txOn(ctx, db.durable, fn)
+}
+
+// txOn is tx on the pool g, after this process's turn to write.
+func (db *DB) txOn(ctx context.Context, g *gorm.DB, fn func(tx *gorm.DB) error) error {
 	if db.writer != nil {
 		if held, err := db.queueWriter(ctx); err != nil {
 			return err
@@ -307,7 +305,7 @@ func (db *DB) durableTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			defer func() { <-db.writer }()
 		}
 	}
-	return db.durable.WithContext(ctx).Transaction(fn)
+	return g.WithContext(ctx).Transaction(fn)
 }
 
 // write runs fn in a transaction like tx, for writes to groups,
