@@ -15,9 +15,9 @@ import (
 // group's members, its coming meetings and its count of past meetings — so
 // that an interaction costs no query while nothing it depends on changed.
 //
-// Coherence rests on scopes: every answer depends on some (a group, a user,
-// the group names of a guild), and every write to groups, memberships or
-// meetings names the scopes it touched (see changes). The cache keeps a
+// Coherence rests on scopes: every answer depends on some (its groups, its
+// user), and every write to groups, memberships or meetings names the scopes
+// it touched (see changes); answers that were not found are not kept. The cache keeps a
 // counter; a write marks its scopes with the next value once its
 // transaction has ended, and an answer read from the database is kept with
 // the value the counter had before the query. An answer is served only while
@@ -45,7 +45,6 @@ type cache struct {
 	allAt   uint64            // when everything was last marked
 	changed map[string]uint64 // scope → when last marked
 	entries map[string]*cacheEntry
-	now     func() time.Time // real time, for expiry
 	// changes is closed and replaced whenever the cache changes state;
 	// heardN counts the notifications heard. Both let tests wait on the
 	// listener instead of sleeping.
@@ -61,14 +60,13 @@ type cacheEntry struct {
 }
 
 func newCache(live bool) *cache {
-	return &cache{live: live, changed: map[string]uint64{}, entries: map[string]*cacheEntry{}, now: time.Now,
+	return &cache{live: live, changed: map[string]uint64{}, entries: map[string]*cacheEntry{},
 		changes: make(chan struct{})}
 }
 
 // Scopes.
-func groupScope(id int64) string       { return "g:" + strconv.FormatInt(id, 10) }
-func userScope(id string) string       { return "u:" + id }
-func guildNamesScope(id string) string { return "n:" + id }
+func groupScope(id int64) string { return "g:" + strconv.FormatInt(id, 10) }
+func userScope(id string) string { return "u:" + id }
 
 // begin returns the counter to store an answer read from now on with, and
 // whether answers may be stored at all.
@@ -94,7 +92,7 @@ func (c *cache) get(key string) (any, bool) {
 }
 
 func (c *cache) validLocked(e *cacheEntry) bool {
-	if c.allAt > e.readAt || c.now().Sub(e.at) >= cacheMaxAge {
+	if c.allAt > e.readAt || time.Since(e.at) >= cacheMaxAge {
 		return false
 	}
 	for _, d := range e.deps {
@@ -111,7 +109,7 @@ func (c *cache) validLocked(e *cacheEntry) bool {
 func (c *cache) put(key string, readAt uint64, deps []string, val any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := &cacheEntry{readAt: readAt, at: c.now(), deps: deps, val: val}
+	e := &cacheEntry{readAt: readAt, at: time.Now(), deps: deps, val: val}
 	if !c.live || !c.validLocked(e) {
 		return
 	}
@@ -186,9 +184,8 @@ func (ch *changes) group(ids ...int64) {
 		ch.scopes = append(ch.scopes, groupScope(id))
 	}
 }
-func (ch *changes) user(id string)       { ch.scopes = append(ch.scopes, userScope(id)) }
-func (ch *changes) guildNames(id string) { ch.scopes = append(ch.scopes, guildNamesScope(id)) }
-func (ch *changes) everything()          { ch.scopes = append(ch.scopes, allScopes) }
+func (ch *changes) user(id string) { ch.scopes = append(ch.scopes, userScope(id)) }
+func (ch *changes) everything()    { ch.scopes = append(ch.scopes, allScopes) }
 func (ch *changes) payload() string {
 	return strings.Join(slices.Compact(slices.Sorted(slices.Values(ch.scopes))), " ")
 }

@@ -151,7 +151,7 @@ func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
 		}
 	}
 	if err := db.Ping(ctx); err != nil {
-		db.sql.Close()
+		db.Close()
 		return nil, err
 	}
 	// SQLite is one process: nobody else writes, so the cache is on at
@@ -160,7 +160,7 @@ func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
 	if db.driver == DriverPostgres {
 		var schema string
 		if err := db.gorm.WithContext(ctx).Raw("SELECT COALESCE(current_schema(), '')").Scan(&schema).Error; err != nil {
-			db.sql.Close()
+			db.Close()
 			return nil, fmt.Errorf("open %s database: %w", db.driver, err)
 		}
 		db.channel, db.token = cacheChannel(schema), rand.Text()

@@ -109,8 +109,9 @@ func errNoGroup() error { return hearth.Errorf(hearth.ENOTFOUND, "That group doe
 // CreatedAt and UpdatedAt. A group of the same name in the guild (ignoring
 // case) is ECONFLICT. An audit entry without Target gets "group:<id>".
 func (db *DB) CreateGroup(ctx context.Context, g *hearth.Group, audit hearth.AuditEntry) error {
-	return db.write(ctx, func(tx *gorm.DB, ch *changes) error {
-		ch.guildNames(g.GuildID)
+	// A new group changes no cached answer: it has no members, and a name
+	// that was not found is not kept.
+	return db.tx(ctx, func(tx *gorm.DB) error {
 		row := newGroupRow(g)
 		row.ID = 0
 		row.CreatedAt, row.UpdatedAt = db.now(), db.now()
@@ -149,7 +150,6 @@ func (db *DB) UpdateGroup(ctx context.Context, id int64, fn func(*hearth.Group) 
 			}
 			return fmt.Errorf("update group %d: %w", id, err)
 		}
-		ch.guildNames(row.GuildID)
 		g, err := row.domain()
 		if err != nil {
 			return err
@@ -187,7 +187,6 @@ func (db *DB) DeleteGroup(ctx context.Context, id int64, audit hearth.AuditEntry
 			}
 			return fmt.Errorf("delete group %d: %w", id, err)
 		}
-		ch.guildNames(row.GuildID)
 		if err := tx.Delete(&groupRow{}, id).Error; err != nil {
 			return fmt.Errorf("delete group %d: %w", id, err)
 		}
@@ -235,7 +234,8 @@ func (db *DB) GroupByName(ctx context.Context, guildID, name string) (*hearth.Gr
 			return nil, nil, fmt.Errorf("read group by name: %w", err)
 		}
 		g, err := row.domain()
-		return g, []string{guildNamesScope(guildID), groupScope(row.ID)}, err
+		// A rename or deletion marks the group; a name not found is not kept.
+		return g, []string{groupScope(row.ID)}, err
 	}, cloneGroup)
 }
 
