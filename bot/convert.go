@@ -130,10 +130,12 @@ func toApplicationCommand(c commands.Command) *discordgo.ApplicationCommand {
 	ac := &discordgo.ApplicationCommand{
 		Name:        c.Name,
 		Description: c.Description,
-		// Every hearth command is guild-only.
-		Contexts: &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
-		Options:  toOptions(c.Options),
+		Options:     toOptions(c.Options),
 	}
+	// Every hearth command is guild-only; discordgo v0.28.1 says so with
+	// dm_permission (it predates contexts).
+	noDM := false
+	ac.DMPermission = &noDM
 	if c.AdminOnly {
 		perm := commands.PermManageGuild
 		ac.DefaultMemberPermissions = &perm

@@ -45,7 +45,7 @@ func TestServer_SlashCommand(t *testing.T) {
 		srv := discordtest.NewServer(t)
 		w := setup(srv)
 		b := connect(t, srv)
-		perms := int64(discordgo.PermissionManageGuild)
+		perms := int64(discordgo.PermissionManageServer)
 		defs := []*discordgo.ApplicationCommand{{
 			Name: "group", Description: "Manage groups", DefaultMemberPermissions: &perms,
 			Options: []*discordgo.ApplicationCommandOption{{

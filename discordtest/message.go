@@ -83,7 +83,7 @@ func (b *messageBody) check(create bool, files int) string {
 	if n := utf8.RuneCountInString(b.msg.Content); n > maxContent {
 		return fmt.Sprintf("content: Must be %d or fewer in length (got %d).", maxContent, n)
 	}
-	if create && b.msg.Content == "" && len(b.msg.Embeds) == 0 && len(b.msg.Components) == 0 && files == 0 && b.msg.Poll == nil && len(b.keys["sticker_ids"]) < 3 {
+	if create && b.msg.Content == "" && len(b.msg.Embeds) == 0 && len(b.msg.Components) == 0 && files == 0 && len(b.keys["poll"]) == 0 && len(b.keys["sticker_ids"]) < 3 {
 		return "Cannot send an empty message"
 	}
 	return ""

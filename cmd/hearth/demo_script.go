@@ -136,7 +136,7 @@ func (d *demo) slashReply(ctx context.Context, who, name string, opts ...*discor
 	d.out.action(who, "/"+name+d.describe(opts))
 	perms := int64(discordgo.PermissionViewChannel | discordgo.PermissionSendMessages)
 	if strings.Contains(who, "admin") {
-		perms |= discordgo.PermissionManageGuild
+		perms |= discordgo.PermissionManageServer
 	}
 	ix := d.fake.SlashCommand(discordtest.InteractionSpec{GuildID: d.guild, ChannelID: d.channel, User: d.users[who], Permissions: perms}, name, opts...)
 	r, err := d.finalReply(ctx, ix)
