@@ -75,6 +75,9 @@ type Alert struct {
 	Urgency     Urgency
 	Relapse     bool
 	Note        string // private; encrypted at rest; never put in a Discord message
+	// HasNote says whether the member left a note, without reading it: only
+	// showing or exporting the note needs its key (Note is empty elsewhere).
+	HasNote bool
 	Status      AlertStatus
 	CreatedAt   time.Time
 	AckBy       string
@@ -120,8 +123,12 @@ type AlertStore interface {
 	// CreateAlert stores an alert, its deliveries and the jobs that deliver
 	// them in one transaction, so nothing is lost if the process dies after.
 	CreateAlert(ctx context.Context, a *Alert, deliveries []*AlertDelivery, jobs []*Job) error
-	// Alert returns an alert with its note decrypted, or ENOTFOUND.
+	// Alert returns an alert without its notes (HasNote says whether it has
+	// one), or ENOTFOUND: acting on an alert never needs the note's key.
 	Alert(ctx context.Context, id int64) (*Alert, error)
+	// AlertNote returns the alert's note, decrypted, or ENOTFOUND: for
+	// View note only.
+	AlertNote(ctx context.Context, id int64) (string, error)
 	// Deliveries returns an alert's deliveries.
 	Deliveries(ctx context.Context, alertID int64) ([]*AlertDelivery, error)
 	// AddDelivery adds a delivery (for the clinical lead on escalation) unless
@@ -133,6 +140,7 @@ type AlertStore interface {
 	// jobs fn returns and an audit entry, atomically. fn returning an error
 	// changes nothing.
 	TransitionAlert(ctx context.Context, id int64, fn func(*Alert) ([]*Job, *AuditEntry, error)) (*Alert, error)
-	// OpenAlerts returns the open and acknowledged alerts of the given groups.
+	// OpenAlerts returns the open and acknowledged alerts of the given
+	// groups, without their notes.
 	OpenAlerts(ctx context.Context, groupIDs []int64) ([]*Alert, error)
 }

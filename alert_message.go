@@ -49,7 +49,7 @@ func AlertDM(a *Alert, g *Group) Message {
 		relapse = "Yes"
 	}
 	note := "No note"
-	if a.Note != "" {
+	if a.HasNote || a.Note != "" {
 		note = "Press **View note** to read it (shown only to you)"
 	}
 	id := strconv.FormatInt(a.ID, 10)
@@ -69,7 +69,7 @@ func AlertDM(a *Alert, g *Group) Message {
 			},
 		}},
 		Buttons: [][]Button{{
-			{Label: "View note", CustomID: "alert:note:" + id, Style: ButtonSecondary, Disabled: a.Note == ""},
+			{Label: "View note", CustomID: "alert:note:" + id, Style: ButtonSecondary, Disabled: !a.HasNote && a.Note == ""},
 			{Label: "Acknowledge", CustomID: "alert:ack:" + id, Style: ButtonPrimary, Disabled: a.Status != AlertOpen},
 			{Label: "Resolve", CustomID: "alert:resolve:" + id, Style: ButtonSuccess, Disabled: a.Status == AlertResolved},
 		}},

@@ -167,13 +167,18 @@ func (s *Service) alertNote(ctx context.Context, r *Request) (*Response, error) 
 	if err != nil {
 		return nil, err
 	}
-	if a.Note == "" {
+	if !a.HasNote {
 		return Ephemeral("The member left no note with this alert."), nil
+	}
+	// Only here is the note decrypted: acting on the alert never needs it.
+	note, err := s.Store.AlertNote(ctx, a.ID)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.Store.Audit(ctx, alertAudit(r, g, a, "alert.view_note")); err != nil {
 		return nil, err
 	}
-	quoted := "> " + strings.ReplaceAll(a.Note, "\n", "\n> ")
+	quoted := "> " + strings.ReplaceAll(note, "\n", "\n> ")
 	return Ephemeral(fmt.Sprintf("**Note from %s with alert #%d** (only you can see this; dismiss it when done):\n%s", hearth.Mention(a.UserID), a.ID, quoted)), nil
 }
 

@@ -22,6 +22,7 @@ type alertRow struct {
 	Urgency     string
 	Relapse     bool
 	Note        string // encrypted: see Keyring
+	HasNote     bool   // Note is set, readable without the key
 	Status      string
 	CreatedAt   time.Time
 	AckBy       string
@@ -48,39 +49,45 @@ type deliveryRow struct {
 
 func (deliveryRow) TableName() string { return "alert_deliveries" }
 
-func (db *DB) newAlertRow(a *hearth.Alert) (*alertRow, error) {
-	note, err := db.keys.encrypt(a.Note)
-	if err != nil {
-		return nil, err
-	}
-	closing, err := db.keys.encrypt(a.ResolutionNote)
-	if err != nil {
-		return nil, err
-	}
-	return &alertRow{ResolutionNote: closing,
+// newAlertRow is the row of a, notes left out: they are encrypted bound to
+// the row id (see sealAlertNotes) and kept as stored by TransitionAlert.
+func newAlertRow(a *hearth.Alert) *alertRow {
+	return &alertRow{
 		ID: a.ID, GuildID: a.GuildID, GroupID: a.GroupID, UserID: a.UserID,
-		Urgency: string(a.Urgency), Relapse: a.Relapse, Note: note, Status: string(a.Status),
+		Urgency: string(a.Urgency), Relapse: a.Relapse, HasNote: a.Note != "" || a.HasNote, Status: string(a.Status),
 		CreatedAt: utc(a.CreatedAt), AckBy: a.AckBy, AckAt: nullTime(a.AckAt),
 		ResolvedBy: a.ResolvedBy, ResolvedAt: nullTime(a.ResolvedAt), EscalatedAt: nullTime(a.EscalatedAt),
-	}, nil
+	}
 }
 
-func (db *DB) alert(r *alertRow) (*hearth.Alert, error) {
-	note, err := db.keys.decrypt(r.Note)
-	if err != nil {
-		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
-	}
-	closing, err := db.keys.decrypt(r.ResolutionNote)
-	if err != nil {
-		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
-	}
-	return &hearth.Alert{ResolutionNote: closing,
+// sealNote encrypts an alert's note column bound to the alert's row.
+func (db *DB) sealNote(plain, column string, id int64) (string, error) {
+	return db.keys.encrypt(plain, "alerts", column, id)
+}
+
+// alert is the domain alert of a row, notes not decrypted: delivering,
+// acknowledging, escalating and listing never need the key.
+func (db *DB) alert(r *alertRow) *hearth.Alert {
+	return &hearth.Alert{
 		ID: r.ID, GuildID: r.GuildID, GroupID: r.GroupID, UserID: r.UserID,
-		Urgency: hearth.Urgency(r.Urgency), Relapse: r.Relapse, Note: note,
+		Urgency: hearth.Urgency(r.Urgency), Relapse: r.Relapse, HasNote: r.HasNote,
 		Status: hearth.AlertStatus(r.Status), CreatedAt: r.CreatedAt.UTC(),
 		AckBy: r.AckBy, AckAt: fromNull(r.AckAt), ResolvedBy: r.ResolvedBy,
 		ResolvedAt: fromNull(r.ResolvedAt), EscalatedAt: fromNull(r.EscalatedAt),
-	}, nil
+	}
+}
+
+// alertWithNotes is alert with both notes decrypted, for export.
+func (db *DB) alertWithNotes(r *alertRow) (*hearth.Alert, error) {
+	a := db.alert(r)
+	var err error
+	if a.Note, err = db.keys.decrypt(r.Note, "alerts", "note", r.ID); err != nil {
+		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
+	}
+	if a.ResolutionNote, err = db.keys.decrypt(r.ResolutionNote, "alerts", "resolution_note", r.ID); err != nil {
+		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
+	}
+	return a, nil
 }
 
 func newDeliveryRow(d *hearth.AlertDelivery) *deliveryRow {
@@ -124,10 +131,7 @@ func (db *DB) CreateAlert(ctx context.Context, a *hearth.Alert, deliveries []*he
 
 // createAlert is CreateAlert inside the caller's transaction.
 func (db *DB) createAlert(tx *gorm.DB, a *hearth.Alert, deliveries []*hearth.AlertDelivery, jobs []*hearth.Job) error {
-	row, err := db.newAlertRow(a)
-	if err != nil {
-		return err
-	}
+	row := newAlertRow(a)
 	row.ID = 0
 	if row.Status == "" {
 		row.Status = string(hearth.AlertOpen)
@@ -140,6 +144,20 @@ func (db *DB) createAlert(tx *gorm.DB, a *hearth.Alert, deliveries []*hearth.Ale
 			return errNoGroup()
 		}
 		return fmt.Errorf("create alert: %w", err)
+	}
+	// The notes are bound to the row id, known only now: same transaction.
+	note, err := db.sealNote(a.Note, "note", row.ID)
+	if err != nil {
+		return err
+	}
+	closing, err := db.sealNote(a.ResolutionNote, "resolution_note", row.ID)
+	if err != nil {
+		return err
+	}
+	if note != "" || closing != "" {
+		if err := tx.Model(row).Updates(map[string]any{"note": note, "resolution_note": closing}).Error; err != nil {
+			return fmt.Errorf("create alert: %w", err)
+		}
 	}
 	now := db.now()
 	drows := make([]*deliveryRow, len(deliveries))
@@ -160,23 +178,37 @@ func (db *DB) createAlert(tx *gorm.DB, a *hearth.Alert, deliveries []*hearth.Ale
 	if err := db.enqueue(tx, jobs); err != nil {
 		return err
 	}
-	a.ID, a.Status, a.CreatedAt = row.ID, hearth.AlertStatus(row.Status), row.CreatedAt
+	a.ID, a.Status, a.CreatedAt, a.HasNote = row.ID, hearth.AlertStatus(row.Status), row.CreatedAt, row.HasNote
 	for i, d := range deliveries {
 		*d = *drows[i].domain()
 	}
 	return nil
 }
 
-// Alert returns an alert with its note decrypted, or ENOTFOUND.
+// Alert returns an alert without its notes (HasNote says whether it has
+// one), or ENOTFOUND.
 func (db *DB) Alert(ctx context.Context, id int64) (*hearth.Alert, error) {
 	var row alertRow
-	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := db.gorm.WithContext(ctx).Omit("note", "resolution_note").Where("id = ?", id).Take(&row).Error; err != nil {
 		if isNotFound(err) {
 			return nil, errNoAlert()
 		}
 		return nil, fmt.Errorf("read alert %d: %w", id, err)
 	}
-	return db.alert(&row)
+	return db.alert(&row), nil
+}
+
+// AlertNote returns an alert's note, decrypted ("" when it has none), or
+// ENOTFOUND. Only View note reads it.
+func (db *DB) AlertNote(ctx context.Context, id int64) (string, error) {
+	var row alertRow
+	if err := db.gorm.WithContext(ctx).Select("id", "note").Where("id = ?", id).Take(&row).Error; err != nil {
+		if isNotFound(err) {
+			return "", errNoAlert()
+		}
+		return "", fmt.Errorf("read alert %d: %w", id, err)
+	}
+	return db.keys.decrypt(row.Note, "alerts", "note", row.ID)
 }
 
 // Deliveries returns an alert's deliveries in the order they were added.
@@ -255,22 +287,20 @@ func (db *DB) TransitionAlert(ctx context.Context, id int64, fn func(*hearth.Ale
 			}
 			return fmt.Errorf("transition alert %d: %w", id, err)
 		}
-		a, err := db.alert(&row)
-		if err != nil {
-			return err
-		}
-		note := a.Note
+		a := db.alert(&row)
 		jobs, audit, err := fn(a)
 		if err != nil {
 			return err
 		}
 		a.ID, a.GuildID, a.GroupID, a.UserID, a.CreatedAt = row.ID, row.GuildID, row.GroupID, row.UserID, row.CreatedAt.UTC()
-		newRow, err := db.newAlertRow(a)
-		if err != nil {
-			return err
-		}
-		if a.Note == note {
-			newRow.Note = row.Note // unchanged: keep the stored ciphertext
+		// The member's note is never rewritten here (nor read: the key may
+		// be away); a closing note fn sets is sealed to this row.
+		newRow := newAlertRow(a)
+		newRow.Note, newRow.HasNote, newRow.ResolutionNote = row.Note, row.HasNote, row.ResolutionNote
+		if a.ResolutionNote != "" {
+			if newRow.ResolutionNote, err = db.sealNote(a.ResolutionNote, "resolution_note", id); err != nil {
+				return err
+			}
 		}
 		if err := tx.Save(newRow).Error; err != nil {
 			return fmt.Errorf("transition alert %d: %w", id, err)
@@ -294,7 +324,7 @@ func (db *DB) TransitionAlert(ctx context.Context, id int64, fn func(*hearth.Ale
 }
 
 // OpenAlerts returns the open and acknowledged alerts of the given groups,
-// oldest first, notes decrypted.
+// oldest first, without their notes.
 func (db *DB) OpenAlerts(ctx context.Context, groupIDs []int64) ([]*hearth.Alert, error) {
 	if len(groupIDs) == 0 {
 		return nil, nil
@@ -302,17 +332,13 @@ func (db *DB) OpenAlerts(ctx context.Context, groupIDs []int64) ([]*hearth.Alert
 	var rows []alertRow
 	err := db.gorm.WithContext(ctx).
 		Where("group_id IN ? AND status IN ?", groupIDs, []string{string(hearth.AlertOpen), string(hearth.AlertAcknowledged)}).
-		Order("created_at, id").Find(&rows).Error
+		Omit("note", "resolution_note").Order("created_at, id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
 	out := make([]*hearth.Alert, len(rows))
 	for i := range rows {
-		a, err := db.alert(&rows[i])
-		if err != nil {
-			return nil, err
-		}
-		out[i] = a
+		out[i] = db.alert(&rows[i])
 	}
 	return out, nil
 }

@@ -29,7 +29,9 @@ func TestDB_CreateAlert(t *testing.T) {
 			}
 			got, err := db.Alert(ctx, a.ID)
 			noErr(t, err)
-			if got.Note != "I relapsed last night" || !got.Relapse || got.Urgency != hearth.UrgencyNow || !got.CreatedAt.Equal(testNow) || !got.AckAt.IsZero() {
+			note, err := db.AlertNote(ctx, a.ID)
+			noErr(t, err)
+			if got.Note != "" || !got.HasNote || note != "I relapsed last night" || !got.Relapse || got.Urgency != hearth.UrgencyNow || !got.CreatedAt.Equal(testNow) || !got.AckAt.IsZero() {
 				t.Fatalf("stored = %+v", got)
 			}
 			stored, err := db.Deliveries(ctx, a.ID)
@@ -116,11 +118,12 @@ func TestDB_TransitionAlert(t *testing.T) {
 				return hearth.AlertChangedJobs(a, ds, testNow), &hearth.AuditEntry{ActorID: "fac", Action: "alert.acknowledge"}, nil
 			})
 			noErr(t, err)
-			if got.UserID != "u1" || got.Note != "secret" {
+			if got.UserID != "u1" || !got.HasNote {
 				t.Fatalf("returned %+v", got)
 			}
 			stored, _ := db.Alert(ctx, a.ID)
-			if stored.Status != hearth.AlertAcknowledged || !stored.AckAt.Equal(testNow) || stored.Note != "secret" {
+			note, _ := db.AlertNote(ctx, a.ID)
+			if stored.Status != hearth.AlertAcknowledged || !stored.AckAt.Equal(testNow) || note != "secret" {
 				t.Fatalf("stored %+v", stored)
 			}
 			if _, err := db.Job(ctx, hearth.AlertKey(a.ID, "member", "ack")); err != nil {
@@ -176,10 +179,10 @@ func TestDB_ResolutionNote(t *testing.T) {
 			return nil, nil, nil
 		})
 		noErr(t, err)
-		stored, err := db.Alert(ctx, a.ID)
+		data, err := db.UserData(ctx, "guild", a.UserID)
 		noErr(t, err)
-		if stored.ResolutionNote != "CANARY called her back" {
-			t.Fatalf("resolution note = %q", stored.ResolutionNote)
+		if len(data.Alerts) != 1 || data.Alerts[0].ResolutionNote != "CANARY called her back" {
+			t.Fatalf("exported alerts %+v", data.Alerts)
 		}
 		n, err := db.Count(ctx, "alerts", "resolution_note LIKE ?", "%CANARY%")
 		noErr(t, err)

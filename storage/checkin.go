@@ -22,19 +22,22 @@ type checkInRow struct {
 
 func (checkInRow) TableName() string { return "check_ins" }
 
-func (db *DB) newCheckInRow(c *hearth.CheckIn) (*checkInRow, error) {
-	note, err := db.keys.encrypt(c.Note)
-	if err != nil {
-		return nil, err
-	}
+// newCheckInRow is the row of c, note left out: it is sealed to the row id,
+// known only once the row is inserted.
+func newCheckInRow(c *hearth.CheckIn) *checkInRow {
 	return &checkInRow{
 		ID: c.ID, MeetingID: c.MeetingID, GroupID: c.GroupID, UserID: c.UserID,
-		Mood: c.Mood, Note: note, CreatedAt: utc(c.CreatedAt),
-	}, nil
+		Mood: c.Mood, CreatedAt: utc(c.CreatedAt),
+	}
+}
+
+// sealCheckInNote encrypts a check-in note bound to its row.
+func (db *DB) sealCheckInNote(plain string, id int64) (string, error) {
+	return db.keys.encrypt(plain, "check_ins", "note", id)
 }
 
 func (db *DB) checkIn(r *checkInRow) (*hearth.CheckIn, error) {
-	note, err := db.keys.decrypt(r.Note)
+	note, err := db.keys.decrypt(r.Note, "check_ins", "note", r.ID)
 	if err != nil {
 		return nil, fmt.Errorf("check-in %d: %w", r.ID, err)
 	}
@@ -64,10 +67,7 @@ func (db *DB) createCheckIn(tx *gorm.DB, c *hearth.CheckIn) error {
 		}
 		return fmt.Errorf("create check-in: %w", err)
 	}
-	row, err := db.newCheckInRow(c)
-	if err != nil {
-		return err
-	}
+	row := newCheckInRow(c)
 	row.ID, row.GroupID = 0, m.GroupID
 	if row.CreatedAt.IsZero() {
 		row.CreatedAt = db.now()
@@ -77,6 +77,16 @@ func (db *DB) createCheckIn(tx *gorm.DB, c *hearth.CheckIn) error {
 			return hearth.Errorf(hearth.ECONFLICT, "You have already checked in to this meeting.")
 		}
 		return fmt.Errorf("create check-in: %w", err)
+	}
+	if c.Note != "" {
+		// Bound to the row id, known only now: same transaction.
+		note, err := db.sealCheckInNote(c.Note, row.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(row).Update("note", note).Error; err != nil {
+			return fmt.Errorf("create check-in: %w", err)
+		}
 	}
 	c.ID, c.GroupID, c.CreatedAt = row.ID, row.GroupID, row.CreatedAt
 	return nil
@@ -147,7 +157,7 @@ func (db *DB) applyCheckIn(tx *gorm.DB, row *checkInRow, fn func(*hearth.CheckIn
 	}
 	updates := map[string]any{"mood": c.Mood}
 	if c.Note != note {
-		if updates["note"], err = db.keys.encrypt(c.Note); err != nil {
+		if updates["note"], err = db.sealCheckInNote(c.Note, row.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,15 +41,15 @@ func TestDB_NotesEncrypted(t *testing.T) {
 	}
 	stored, err := db.StoredNote(ctx, "alerts", a.ID)
 	noErr(t, err)
-	if want := "v1:" + storage.KeyID(testKey) + ":"; !strings.HasPrefix(stored, want) {
+	if want := "v2:" + storage.KeyID(testKey) + ":"; !strings.HasPrefix(stored, want) {
 		t.Fatalf("stored note %q lacks prefix %q", stored, want)
 	}
 	gotC, err := db.CheckIn(ctx, m.ID, "u1")
 	noErr(t, err)
-	gotA, err := db.Alert(ctx, a.ID)
+	gotA, err := db.AlertNote(ctx, a.ID)
 	noErr(t, err)
-	if gotC.Note != canary+" check-in" || gotA.Note != canary+" alert" {
-		t.Fatalf("decrypted %q / %q", gotC.Note, gotA.Note)
+	if gotC.Note != canary+" check-in" || gotA != canary+" alert" {
+		t.Fatalf("decrypted %q / %q", gotC.Note, gotA)
 	}
 }
 
@@ -70,10 +72,10 @@ func TestDB_Rekey(t *testing.T) {
 			noErr(t, err)
 			opts.Keys = ring
 			db := openDB(t, driver, dsn, opts)
-			got, err := db.Alert(ctx, a.ID)
+			got, err := db.AlertNote(ctx, a.ID)
 			noErr(t, err)
-			if got.Note != "old alert" {
-				t.Fatalf("note %q", got.Note)
+			if got != "old alert" {
+				t.Fatalf("note %q", got)
 			}
 			n, err := db.Rekey(ctx)
 			noErr(t, err)
@@ -84,7 +86,7 @@ func TestDB_Rekey(t *testing.T) {
 				t.Fatalf("second rekey rewrote %d", n)
 			}
 			stored, _ := db.StoredNote(ctx, "check_ins", 1)
-			if !strings.HasPrefix(stored, "v1:"+storage.KeyID(testKey)+":") {
+			if !strings.HasPrefix(stored, "v2:"+storage.KeyID(testKey)+":") {
 				t.Fatalf("check-in note not under the new key: %.12s…", stored)
 			}
 		})
@@ -99,10 +101,16 @@ func TestDB_Rekey(t *testing.T) {
 		t.Run("ErrUnknownKey", func(t *testing.T) {
 			opts.Keys = oldRing
 			db := openDB(t, driver, dsn, opts)
-			_, err := db.Alert(ctx, a.ID)
+			_, err := db.AlertNote(ctx, a.ID)
 			wantCode(t, err, hearth.EINTERNAL)
 			if strings.Contains(err.Error(), "old alert") {
 				t.Fatal("error reveals the note")
+			}
+			// Acting on the alert needs no key: only its note does.
+			got, err := db.Alert(ctx, a.ID)
+			noErr(t, err)
+			if !got.HasNote || got.Note != "" {
+				t.Fatalf("alert without key: has note %v, note %q", got.HasNote, got.Note)
 			}
 		})
 		t.Run("ErrNoKeys", func(t *testing.T) {
@@ -132,29 +140,50 @@ func TestNewKeyring(t *testing.T) {
 	})
 }
 
-func TestLoadOrCreateKeyFile(t *testing.T) {
+func TestKeyFile(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "hearth.key")
-		key, created, err := storage.LoadOrCreateKeyFile(path)
+		key, err := storage.CreateKeyFile(path)
 		noErr(t, err)
-		if !created || len(key) != storage.KeySize {
-			t.Fatalf("created %v, %d bytes", created, len(key))
+		if len(key) != storage.KeySize {
+			t.Fatalf("%d bytes", len(key))
 		}
 		fi, err := os.Stat(path)
 		noErr(t, err)
 		if fi.Mode().Perm() != 0o600 {
 			t.Fatalf("mode %v", fi.Mode().Perm())
 		}
-		again, created, err := storage.LoadOrCreateKeyFile(path)
+		again, err := storage.LoadKeyFile(path)
 		noErr(t, err)
-		if created || !bytes.Equal(again, key) {
-			t.Fatal("second load made a new key")
+		if !bytes.Equal(again, key) {
+			t.Fatal("load read another key")
+		}
+		if _, err := storage.CreateKeyFile(path); !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("a second create replaced the key: %v", err)
+		}
+	})
+	t.Run("ErrMissing", func(t *testing.T) {
+		_, err := storage.LoadKeyFile(filepath.Join(t.TempDir(), "hearth.key"))
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrReadableByOthers", func(t *testing.T) {
+		for _, mode := range []os.FileMode{0o644, 0o640, 0o604, 0o601} {
+			path := filepath.Join(t.TempDir(), "hearth.key")
+			noErr(t, os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(testKey)), 0o600))
+			noErr(t, os.Chmod(path, mode))
+			_, err := storage.LoadKeyFile(path)
+			var ke *storage.KeyError
+			if !errors.As(err, &ke) || !strings.Contains(err.Error(), "chmod 600") {
+				t.Fatalf("mode %04o: err = %v", mode, err)
+			}
 		}
 	})
 	t.Run("ErrBadFile", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "hearth.key")
 		noErr(t, os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString([]byte("too short"))), 0o600))
-		if _, _, err := storage.LoadOrCreateKeyFile(path); err == nil {
+		if _, err := storage.LoadKeyFile(path); err == nil {
 			t.Fatal("short key accepted")
 		}
 	})

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"strings"
 
 	"gorm.io/gorm"
@@ -129,4 +131,15 @@ func (db *DB) QueryPlan(ctx context.Context, query string, args ...any) (string,
 		out = append(out, s.Detail)
 	}
 	return strings.Join(out, "\n"), err
+}
+
+// SealLegacy encrypts plain as schema versions before 10 did (format v1,
+// no additional data), for tests of migration 10.
+func (k *Keyring) SealLegacy(plain string) string {
+	aead := k.aeads[k.current]
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		panic(err)
+	}
+	return blobLegacy + ":" + k.current + ":" + base64.StdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(plain), nil))
 }

@@ -175,6 +175,19 @@ var migrations = []migration{
 	{8, "an index of the leases of held jobs", []string{
 		`CREATE INDEX jobs_held_lease ON jobs (lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL`,
 	}},
+	// has_note lets delivery, acknowledgement, escalation and listing run
+	// without the note's key; migrationFuncs[10] then binds every note to
+	// its row (AES-GCM additional data), so a copied ciphertext fails.
+	{10, "whether an alert has a note; notes bound to their rows", []string{
+		`ALTER TABLE alerts ADD COLUMN has_note BOOLEAN NOT NULL DEFAULT FALSE`,
+		`UPDATE alerts SET has_note = TRUE WHERE note <> ''`,
+	}},
+}
+
+// migrationFuncs are the steps of a migration that SQL cannot do, run
+// after its statements in the same transaction, keyed by version.
+var migrationFuncs = map[int]func(db *DB, tx *gorm.DB) error{
+	10: (*DB).bindNotes,
 }
 
 // LatestVersion is the schema version this build migrates to.
@@ -244,6 +257,11 @@ func (db *DB) applyMigration(tx *gorm.DB, m migration) error {
 	}
 	for _, stmt := range m.stmts {
 		if err := tx.Exec(db.dialectSQL(stmt)).Error; err != nil {
+			return err
+		}
+	}
+	if fn := migrationFuncs[m.version]; fn != nil {
+		if err := fn(db, tx); err != nil {
 			return err
 		}
 	}

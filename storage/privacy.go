@@ -55,7 +55,7 @@ func (db *DB) UserData(ctx context.Context, guildID, userID string) (*hearth.Use
 		}
 		alertIDs := []int64{}
 		for i := range as {
-			a, err := db.alert(&as[i])
+			a, err := db.alertWithNotes(&as[i])
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/bot"
+	"github.com/hearthbot/hearth/storage"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -83,7 +84,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		}
 		fmt.Fprintf(m.Stderr, "hearth %s: %v\n", args[0], err)
 		var ge *bot.GatewayError
-		if errors.As(err, &ge) {
+		var ke *storage.KeyError
+		if errors.As(err, &ge) || errors.As(err, &ke) {
 			return exitConfig
 		}
 		return 1

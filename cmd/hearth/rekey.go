@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hearthbot/hearth/storage"
 )
 
 // runRekey re-encrypts every note stored under an old key with the current
@@ -17,11 +16,7 @@ func (m *Main) runRekey(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(cfg.Log, m.Stderr)
-	keys, err := keyring(cfg, log)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, storage.Options{Keys: keys})
+	db, err := openDB(ctx, cfg, nil, log)
 	if err != nil {
 		return err
 	}
@@ -36,6 +31,6 @@ func (m *Main) runRekey(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("re-encrypted %d notes, then: %w", n, err)
 	}
-	fmt.Fprintf(m.Stdout, "re-encrypted %d notes with key %s\n", n, keys.CurrentID())
+	fmt.Fprintf(m.Stdout, "re-encrypted %d notes with key %s\n", n, db.KeyID())
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -129,46 +130,73 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	return a, nil
 }
 
-// openDB opens the configured database with the note encryption keys.
+// openDB opens the configured database with the note encryption keys, and
+// refuses (a *storage.KeyError) a database holding notes under a key id
+// the keys lack: hearth never silently replaces the key. A key file is
+// generated only for a database that holds no note yet.
 func openDB(ctx context.Context, cfg hearth.Config, now func() time.Time, log *slog.Logger) (*storage.DB, error) {
-	keys, err := keyring(cfg, log)
+	keys, keyFile, err := keyring(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return storage.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, storage.Options{Now: now, Keys: keys, Log: log})
+	db, err := storage.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, storage.Options{Now: now, Keys: keys, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckKeys(ctx, keys, keyFile); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if keys == nil {
+		key, err := storage.CreateKeyFile(keyFile)
+		if err == nil {
+			keys, err = storage.NewKeyring(key)
+		}
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.SetKeys(keys)
+		log.Warn("generated a new encryption key for notes; back it up: without it the notes cannot be read", "path", keyFile, "key_id", keys.CurrentID())
+	}
+	return db, nil
 }
 
 // keyring builds the note keys: the configured key (and old keys), or, for
-// SQLite only, a key generated on first run into a 0600 file beside the
-// database. Several PostgreSQL processes must share one configured key.
-func keyring(cfg hearth.Config, log *slog.Logger) (*storage.Keyring, error) {
+// SQLite only, the key in a 0600 file beside the database. With no key
+// file it returns nil keys and the file's path: openDB generates the key
+// there only if the database holds no note. Several PostgreSQL processes
+// must share one configured key.
+func keyring(cfg hearth.Config) (*storage.Keyring, string, error) {
 	var old [][]byte
 	for _, k := range cfg.Security.OldEncryptionKeys {
 		b, err := storage.DecodeKey(k)
 		if err != nil {
-			return nil, fmt.Errorf("security.old_encryption_keys: %w", err)
+			return nil, "", fmt.Errorf("security.old_encryption_keys: %w", err)
 		}
 		old = append(old, b)
 	}
 	if cfg.Security.EncryptionKey != "" {
 		key, err := storage.DecodeKey(cfg.Security.EncryptionKey)
 		if err != nil {
-			return nil, fmt.Errorf("security.encryption_key: %w", err)
+			return nil, "", fmt.Errorf("security.encryption_key: %w", err)
 		}
-		return storage.NewKeyring(key, old...)
+		k, err := storage.NewKeyring(key, old...)
+		return k, "", err
 	}
 	if cfg.Database.Driver != "sqlite" {
-		return nil, errors.New("security.encryption_key is required with database.driver = \"postgres\": every process must encrypt notes with the same key (generate one with `openssl rand -base64 32`)")
+		return nil, "", errors.New("security.encryption_key is required with database.driver = \"postgres\": every process must encrypt notes with the same key (generate one with `openssl rand -base64 32`)")
 	}
 	path := keyFilePath(cfg.Database.DSN)
-	key, created, err := storage.LoadOrCreateKeyFile(path)
+	key, err := storage.LoadKeyFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, path, nil
+	}
 	if err != nil {
-		return nil, err
+		return nil, path, err
 	}
-	if created {
-		log.Warn("generated a new encryption key for notes; back it up: without it the notes cannot be read", "path", path)
-	}
-	return storage.NewKeyring(key, old...)
+	k, err := storage.NewKeyring(key, old...)
+	return k, path, err
 }
 
 // keyFilePath puts the generated key beside the SQLite database file.
