@@ -68,16 +68,16 @@ const MaxAlertNote = 1000
 
 // Alert is a member's private report to their group's psychologists.
 type Alert struct {
-	ID          int64
-	GuildID     string
-	GroupID     int64
-	UserID      string
-	Urgency     Urgency
-	Relapse     bool
-	Note        string // private; encrypted at rest; never put in a Discord message
+	ID      int64
+	GuildID string
+	GroupID int64
+	UserID  string
+	Urgency Urgency
+	Relapse bool
+	Note    string // private; encrypted at rest; never put in a Discord message
 	// HasNote says whether the member left a note, without reading it: only
 	// showing or exporting the note needs its key (Note is empty elsewhere).
-	HasNote bool
+	HasNote     bool
 	Status      AlertStatus
 	CreatedAt   time.Time
 	AckBy       string

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
 )
 
 // runRekey re-encrypts every note stored under an old key with the current
