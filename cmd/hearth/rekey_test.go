@@ -70,7 +70,7 @@ func TestMain_Rekey(t *testing.T) {
 
 	t.Run("ErrOldKeyMissing", func(t *testing.T) {
 		code, _, stderr := rekey(map[string]string{"HEARTH_DATABASE_DSN": path, "HEARTH_SECURITY_ENCRYPTION_KEY": b64(newKey)})
-		if code != 1 || !strings.Contains(stderr, storage.KeyID(oldKey)) || !strings.Contains(stderr, "not in the keyring") {
+		if code != exitConfig || !strings.Contains(stderr, storage.KeyID(oldKey)) || !strings.Contains(stderr, "old_encryption_keys") {
 			t.Errorf("exit %d, stderr %q", code, stderr)
 		}
 		if strings.Contains(stderr, "CANARY") {
@@ -92,8 +92,8 @@ func TestMain_Rekey(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		a, err := db.Alert(context.Background(), 1)
-		if err != nil || a.Note != canary+" alert" {
+		note, err := db.AlertNote(context.Background(), 1)
+		if err != nil || note != canary+" alert" {
 			t.Fatalf("alert under the new key: %v", err)
 		}
 		c, err := db.CheckIn(context.Background(), 1, "6")
