@@ -62,7 +62,7 @@ func newAlertRow(a *hearth.Alert) *alertRow {
 
 // sealNote encrypts an alert's note column bound to the alert's row.
 func (db *DB) sealNote(plain, column string, id int64) (string, error) {
-	return db.keys.encrypt(plain, "alerts", column, id)
+	return db.keyring().encrypt(plain, "alerts", column, id)
 }
 
 // alert is the domain alert of a row, notes not decrypted: delivering,
@@ -81,10 +81,10 @@ func (db *DB) alert(r *alertRow) *hearth.Alert {
 func (db *DB) alertWithNotes(r *alertRow) (*hearth.Alert, error) {
 	a := db.alert(r)
 	var err error
-	if a.Note, err = db.keys.decrypt(r.Note, "alerts", "note", r.ID); err != nil {
+	if a.Note, err = db.keyring().decrypt(r.Note, "alerts", "note", r.ID); err != nil {
 		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
 	}
-	if a.ResolutionNote, err = db.keys.decrypt(r.ResolutionNote, "alerts", "resolution_note", r.ID); err != nil {
+	if a.ResolutionNote, err = db.keyring().decrypt(r.ResolutionNote, "alerts", "resolution_note", r.ID); err != nil {
 		return nil, fmt.Errorf("alert %d: %w", r.ID, err)
 	}
 	return a, nil
@@ -208,7 +208,7 @@ func (db *DB) AlertNote(ctx context.Context, id int64) (string, error) {
 		}
 		return "", fmt.Errorf("read alert %d: %w", id, err)
 	}
-	return db.keys.decrypt(row.Note, "alerts", "note", row.ID)
+	return db.keyring().decrypt(row.Note, "alerts", "note", row.ID)
 }
 
 // Deliveries returns an alert's deliveries in the order they were added.

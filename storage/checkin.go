@@ -33,11 +33,11 @@ func newCheckInRow(c *hearth.CheckIn) *checkInRow {
 
 // sealCheckInNote encrypts a check-in note bound to its row.
 func (db *DB) sealCheckInNote(plain string, id int64) (string, error) {
-	return db.keys.encrypt(plain, "check_ins", "note", id)
+	return db.keyring().encrypt(plain, "check_ins", "note", id)
 }
 
 func (db *DB) checkIn(r *checkInRow) (*hearth.CheckIn, error) {
-	note, err := db.keys.decrypt(r.Note, "check_ins", "note", r.ID)
+	note, err := db.keyring().decrypt(r.Note, "check_ins", "note", r.ID)
 	if err != nil {
 		return nil, fmt.Errorf("check-in %d: %w", r.ID, err)
 	}

@@ -218,10 +218,13 @@ func (db *DB) NoteKeyIDs(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// SetKeys gives a DB opened without keys the keyring it encrypts and
-// decrypts notes with: for a new database whose key is generated once
-// CheckKeys has shown it holds no note. Call it before any other use.
-func (db *DB) SetKeys(k *Keyring) { db.keys = k }
+// SetKeys replaces the keyring the DB encrypts and decrypts notes with:
+// for a new database whose key is generated once CheckKeys has shown it
+// holds no note (and for tests of a key gone missing at runtime).
+func (db *DB) SetKeys(k *Keyring) { db.keys.Store(k) }
+
+// keyring is the current keyring, nil if none.
+func (db *DB) keyring() *Keyring { return db.keys.Load() }
 
 // errNoKeys is returned when a note must be encrypted or decrypted and the
 // DB was opened without a Keyring.
@@ -306,7 +309,7 @@ func (k *Keyring) open(blob, table, column string, id int64, legacy bool) (strin
 // key, and returns how many notes it rewrote. It works in small batches, so
 // it can run while the bot does.
 func (db *DB) Rekey(ctx context.Context) (int, error) {
-	if db.keys == nil {
+	if db.keyring() == nil {
 		return 0, errNoKeys
 	}
 	total := 0
@@ -332,7 +335,8 @@ func (db *DB) rekeyColumn(ctx context.Context, table, column string) (int, error
 		ID   int64
 		Note string
 	}
-	prefix := blobVersion + ":" + db.keys.current + ":%"
+	keys := db.keyring()
+	prefix := blobVersion + ":" + keys.current + ":%"
 	total := 0
 	var after int64
 	for {
@@ -346,11 +350,11 @@ func (db *DB) rekeyColumn(ctx context.Context, table, column string) (int, error
 		batch := 0
 		err = db.tx(ctx, func(tx *gorm.DB) error {
 			for _, r := range rows {
-				plain, err := db.keys.open(r.Note, table, column, r.ID, true)
+				plain, err := keys.open(r.Note, table, column, r.ID, true)
 				if err != nil {
 					return fmt.Errorf("row %d: %w", r.ID, err)
 				}
-				blob, err := db.keys.encrypt(plain, table, column, r.ID)
+				blob, err := keys.encrypt(plain, table, column, r.ID)
 				if err != nil {
 					return err
 				}
@@ -373,8 +377,8 @@ func (db *DB) rekeyColumn(ctx context.Context, table, column string) (int, error
 
 // KeyID returns the id of the key new notes are encrypted with, "" without keys.
 func (db *DB) KeyID() string {
-	if db.keys == nil {
+	if db.keyring() == nil {
 		return ""
 	}
-	return db.keys.CurrentID()
+	return db.keyring().CurrentID()
 }

@@ -29,15 +29,15 @@ func (db *DB) bindNotes(tx *gorm.DB) error {
 			if len(rows) == 0 {
 				break
 			}
-			if db.keys == nil {
+			if db.keyring() == nil {
 				return fmt.Errorf("bind notes of %s.%s: %w", c.table, c.column, errNoKeys)
 			}
 			for _, r := range rows {
-				plain, err := db.keys.open(r.Note, c.table, c.column, r.ID, true)
+				plain, err := db.keyring().open(r.Note, c.table, c.column, r.ID, true)
 				if err != nil {
 					return fmt.Errorf("bind notes of %s.%s, row %d: %w", c.table, c.column, r.ID, err)
 				}
-				blob, err := db.keys.encrypt(plain, c.table, c.column, r.ID)
+				blob, err := db.keyring().encrypt(plain, c.table, c.column, r.ID)
 				if err != nil {
 					return err
 				}

@@ -60,7 +60,7 @@ type DB struct {
 	sql        *sql.DB
 	driver     string
 	clock      func() time.Time
-	keys       *Keyring
+	keys       atomic.Pointer[Keyring] // see SetKeys
 	log        *slog.Logger
 	cache      *cache
 	// stopListen ends the PostgreSQL listener (notify.go); listened is
@@ -97,7 +97,8 @@ var (
 // "postgres" (dsn: a libpq URL or key=value string). Open does not migrate:
 // call Migrate.
 func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
-	db := &DB{clock: opts.Now, keys: opts.Keys, log: opts.Log}
+	db := &DB{clock: opts.Now, log: opts.Log}
+	db.keys.Store(opts.Keys)
 	if db.clock == nil {
 		db.clock = time.Now
 	}

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bwmarrin/discordgo"
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/discordtest"
@@ -107,4 +110,76 @@ func TestRun_KeyNeverReplaced(t *testing.T) {
 			t.Fatalf("exit status %d, want %d with the fix: %s", code, exitConfig, errOut)
 		}
 	})
+}
+
+// TestAlert_WorksWithoutNoteKey stores an alert whose note is encrypted
+// under a key hearth's keyring lacks (as if the key were lost after it was
+// raised): delivery, escalation, acknowledgement and /alerts list work,
+// because none of them reads the note; only View note needs the key, and
+// it answers with an apology, never the note.
+func TestAlert_WorksWithoutNoteKey(t *testing.T) {
+	h := start(t)
+	g := h.setupGroup()
+	h.setSettings(func(s *hearth.GuildSettings) { s.StaffChannelID, s.LeadID = h.staff, h.lead })
+	ctx := h.ctx()
+	foreign, err := storage.NewKeyring([]byte("a key hearth was never given!!!!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := storage.Open(ctx, storage.DriverSQLite, h.cfg.Database.DSN, storage.Options{Keys: foreign, Now: h.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	raise := func(member string, u hearth.Urgency) *hearth.Alert {
+		a := &hearth.Alert{GuildID: h.guild, GroupID: g.ID, UserID: member, Urgency: u, Note: canary, CreatedAt: h.now()}
+		ds, jobs := hearth.NewAlertWork(a, g, h.cfg.Alerts)
+		if err := other.CreateAlert(ctx, a, ds, jobs); err != nil {
+			t.Fatal(err)
+		}
+		h.app.Engine.Wake()
+		return a
+	}
+	acked := raise(h.members[0], hearth.UrgencyToday)
+	escalated := raise(h.members[1], hearth.UrgencyNow)
+	if _, err := h.app.DB.AlertNote(ctx, acked.ID); err == nil {
+		t.Fatal("hearth's keyring reads the note: the test proves nothing")
+	}
+
+	facDMs := h.waitDMs(h.fac, 2)
+	h.waitDMs(h.obs, 2)
+	var facDM *discordgo.Message
+	for _, m := range facDMs {
+		if strings.Contains(m.Content, fmt.Sprintf("#%d", acked.ID)) {
+			facDM = m
+		}
+	}
+	if facDM == nil || !strings.Contains(text(facDM), "Press **View note**") {
+		t.Fatalf("no alert DM saying there is a note: %+v", facDMs)
+	}
+	t.Run("List", func(t *testing.T) {
+		mustEphemeral(t, h.slash(h.obs, "alerts list"), fmt.Sprintf("#%d", acked.ID), fmt.Sprintf("#%d", escalated.ID))
+	})
+	t.Run("Acknowledge", func(t *testing.T) {
+		r := h.press(h.fac, facDM, fmt.Sprintf("alert:ack:%d", acked.ID))
+		if !strings.Contains(replyText(r), "Acknowledged by <@"+h.fac+">") {
+			t.Fatalf("acknowledge = %q", replyText(r))
+		}
+		h.waitDMs(h.members[0], 1)
+	})
+	t.Run("Escalate", func(t *testing.T) {
+		h.advance(h.cfg.Alerts.EscalateNow)
+		leadDM := h.waitDMs(h.lead, 1)[0]
+		if !strings.Contains(leadDM.Content, fmt.Sprintf("#%d", escalated.ID)) {
+			t.Fatalf("lead DM = %q", leadDM.Content)
+		}
+		h.waitMessages(h.staff, 1)
+	})
+	t.Run("ViewNoteNeedsTheKey", func(t *testing.T) {
+		r := h.press(h.fac, facDM, fmt.Sprintf("alert:note:%d", acked.ID))
+		if !r.Ephemeral || strings.Contains(replyText(r), "CANARY") {
+			t.Fatalf("view note without the key = %q (ephemeral %v)", replyText(r), r.Ephemeral)
+		}
+	})
+	noCanary(t, h)
 }
