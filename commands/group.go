@@ -272,6 +272,7 @@ func (s *Service) groupDeleteConfirm(ctx context.Context, r *Request) (*Response
 		return nil, err
 	}
 	s.Log.Info("group deleted", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
+	s.wake() // its alerts' DMs are deleted by durable jobs
 	// The meetings are gone; their Discord events would point at nothing.
 	for _, m := range upcoming {
 		if m.EventID == "" {

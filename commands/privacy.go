@@ -200,7 +200,7 @@ func (s *Service) privacyDeleteConfirm(ctx context.Context, r *Request) (*Respon
 	// Ids and counts only: the log says an erasure happened, not whose data.
 	s.Log.Info("member data erased", "guild", r.GuildID, "memberships", e.Memberships,
 		"check_ins", e.CheckIns, "alerts", e.Alerts, "jobs", e.Jobs)
-	s.deleteAlertDMs(ctx, r.GuildID, d)
+	s.wake() // the erased alerts' DMs are deleted by durable jobs
 	var kept []string
 	for _, g := range e.Groups {
 		if g.RoleID == "" || s.Discord == nil {
@@ -217,27 +217,6 @@ func (s *Service) privacyDeleteConfirm(ctx context.Context, r *Request) (*Respon
 		msg += fmt.Sprintf(" hearth could not take back the role of %s; ask an admin to remove it.", strings.Join(kept, ", "))
 	}
 	return Update(hearth.Message{Content: msg}), nil
-}
-
-// deleteAlertDMs deletes the alert DMs the psychologists (and lead) got
-// about the erased alerts: erasure reaches what Discord keeps too. It is
-// best effort, after the database change: a DM that cannot be deleted is
-// logged with its ids.
-func (s *Service) deleteAlertDMs(ctx context.Context, guildID string, d *hearth.UserData) {
-	if s.Discord == nil {
-		return
-	}
-	for alertID, ds := range d.Deliveries {
-		for _, del := range ds {
-			if del.MessageID == "" || del.ChannelID == "" {
-				continue
-			}
-			err := s.Discord.Delete(ctx, del.ChannelID, del.MessageID)
-			if err != nil && hearth.Failure(err) != hearth.FailGone {
-				s.Log.Warn("unable to delete an erased alert's DM", "guild", guildID, "alert", alertID, "channel", del.ChannelID, "message", del.MessageID, "error", err)
-			}
-		}
-	}
 }
 
 func (s *Service) privacyDeleteCancel(_ context.Context, r *Request) (*Response, error) {

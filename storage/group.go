@@ -187,6 +187,15 @@ func (db *DB) DeleteGroup(ctx context.Context, id int64, audit hearth.AuditEntry
 			}
 			return fmt.Errorf("delete group %d: %w", id, err)
 		}
+		// Its alerts go with it (ON DELETE CASCADE); their DMs are deleted
+		// from Discord by jobs that outlive the rows.
+		var alertIDs []int64
+		if err := tx.Model(&alertRow{}).Where("group_id = ?", id).Pluck("id", &alertIDs).Error; err != nil {
+			return fmt.Errorf("delete group %d: %w", id, err)
+		}
+		if _, err := db.enqueueDMDeletes(tx, row.GuildID, alertIDs); err != nil {
+			return fmt.Errorf("delete group %d: %w", id, err)
+		}
 		if err := tx.Delete(&groupRow{}, id).Error; err != nil {
 			return fmt.Errorf("delete group %d: %w", id, err)
 		}

@@ -101,11 +101,14 @@ func (db *DB) UserData(ctx context.Context, guildID, userID string) (*hearth.Use
 // EraseUser deletes the user's memberships, check-ins (with their notes) and
 // alerts (with notes and deliveries) in the guild; every job row that
 // belongs to one of those alerts, or that belongs to the guild and names the
-// user (as its user, its argument or a part of its key); and the user's
+// user (as its user, its argument or a part of its key) unless it is work
+// the user only receives (hearth.RecipientJobKinds); and the user's
 // places in the rotas stored on the guild's meetings. The audit entry (its
 // Action and Target are what the caller sets; it holds no content) is saved
 // in the same transaction. Audit entries of the user's own actions as an
 // admin or psychologist stay: they are the server's record, not member data.
+// The erased alerts' DMs are deleted from Discord by jobs enqueued in the
+// same transaction (hearth.JobAlertDMDelete).
 func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit hearth.AuditEntry) (*hearth.Erasure, error) {
 	if guildID == "" || userID == "" {
 		return nil, fmt.Errorf("erase user: need a guild and a user")
@@ -129,9 +132,11 @@ func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit heart
 			return fmt.Errorf("alerts: %w", err)
 		}
 		// A job names the user in its user, its argument or a key part
-		// ("reminder:12:dm:<user>"); alert ids are global.
-		cond := `((guild_id = ? OR group_id IN (?)) AND (user_id = ? OR arg = ? OR key LIKE ? ESCAPE '\' OR key LIKE ? ESCAPE '\'))`
-		args := []any{guildID, guildGroups(tx, guildID), userID, userID, "%:" + escapeLike(userID), "%:" + escapeLike(userID) + ":%"}
+		// ("reminder:12:dm:<user>"); alert ids are global. Work the user is
+		// only the recipient of (a psychologist's alert DM about another
+		// member, their summary) is not about them and stays.
+		cond := `((guild_id = ? OR group_id IN (?)) AND kind NOT IN ? AND (user_id = ? OR arg = ? OR key LIKE ? ESCAPE '\' OR key LIKE ? ESCAPE '\'))`
+		args := []any{guildID, guildGroups(tx, guildID), recipientKinds(), userID, userID, "%:" + escapeLike(userID), "%:" + escapeLike(userID) + ":%"}
 		if len(alertIDs) > 0 {
 			cond += " OR alert_id IN ?"
 			args = append(args, alertIDs)
@@ -142,6 +147,10 @@ func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit heart
 		}
 		out.Jobs = int(res.RowsAffected)
 		if len(alertIDs) > 0 {
+			// Discord's copies of the erased alerts go too, later, retried.
+			if _, err := db.enqueueDMDeletes(tx, guildID, alertIDs); err != nil {
+				return err
+			}
 			if err := tx.Where("alert_id IN ?", alertIDs).Delete(&deliveryRow{}).Error; err != nil {
 				return fmt.Errorf("deliveries: %w", err)
 			}
@@ -206,7 +215,8 @@ func (db *DB) eraseFromRotas(tx *gorm.DB, guildID, userID string) error {
 
 // PurgeOlderThan deletes, in one transaction, the guild's check-ins created
 // before t (notes with them) and its alerts resolved before t, with their
-// deliveries and job rows. Open and acknowledged alerts stay, however old:
+// deliveries and job rows, and enqueues the deletion of those alerts' DMs
+// from Discord (hearth.JobAlertDMDelete). Open and acknowledged alerts stay, however old:
 // someone may still act on them.
 func (db *DB) PurgeOlderThan(ctx context.Context, guildID string, t time.Time) (*hearth.Purge, error) {
 	t = utc(t)
@@ -223,6 +233,10 @@ func (db *DB) PurgeOlderThan(ctx context.Context, guildID string, t time.Time) (
 			return fmt.Errorf("alerts: %w", err)
 		}
 		for ids := range slices.Chunk(alertIDs, 500) {
+			// The psychologists' DMs of purged alerts are deleted too.
+			if _, err := db.enqueueDMDeletes(tx, guildID, ids); err != nil {
+				return err
+			}
 			res := tx.Where("alert_id IN ?", ids).Delete(&jobRow{})
 			if res.Error != nil {
 				return fmt.Errorf("jobs: %w", res.Error)

@@ -121,6 +121,8 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	svc.Discord = a.Bot
 	alerts := &scheduler.Alerts{Engine: a.Engine, Store: db, Discord: a.Bot, Config: cfg.Alerts, Log: o.Logger}
 	alerts.Register()
+	cleanup := &scheduler.AlertCleanup{Engine: a.Engine, Discord: a.Bot, Log: o.Logger}
+	cleanup.Register()
 	a.Retention = &scheduler.Retention{Engine: a.Engine, Store: db, Log: o.Logger}
 	a.Retention.Register()
 	summaries := &scheduler.Summaries{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
