@@ -202,28 +202,11 @@ func (c Config) Redacted() Config {
 				}
 			}
 		case "dsn":
-			f.SetString(redactDSN(f.String()))
+			f.SetString(RedactDSN(f.String()))
 		}
 		return nil
 	})
 	return out
-}
-
-// redactDSN hides a password in a URL or key=value connection string.
-func redactDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "********")
-			return u.String()
-		}
-	}
-	fields := strings.Fields(dsn)
-	for i, f := range fields {
-		if strings.HasPrefix(strings.ToLower(f), "password=") {
-			fields[i] = "password=********"
-		}
-	}
-	return strings.Join(fields, " ")
 }
 
 func isSnowflake(s string) bool {

@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 )
 
@@ -22,7 +23,9 @@ type GatewayHealth struct {
 	Connected bool `json:"connected"`
 }
 
-// DatabaseHealth is the database check: a Ping.
+// DatabaseHealth is the database check: a Ping. Error is a class
+// ("unreachable", "timeout", "error"), never the driver's text, which names
+// the host, user and database.
 type DatabaseHealth struct {
 	Reachable bool   `json:"reachable"`
 	Error     string `json:"error,omitempty"`
@@ -34,7 +37,17 @@ type DeliveryHealth struct {
 	LagSeconds    float64 `json:"lag_seconds"`
 	MaxLagSeconds float64 `json:"max_lag_seconds"`
 	Due           int     `json:"due"`
-	Error         string  `json:"error,omitempty"`
+	Error         string  `json:"error,omitempty"` // a class, as DatabaseHealth.Error
+}
+
+// errorClass names a failure without its text: the class an error reports
+// (storage.DBError) or "error".
+func errorClass(err error) string {
+	var c interface{ ErrorClass() string }
+	if errors.As(err, &c) {
+		return c.ErrorClass()
+	}
+	return "error"
 }
 
 // Check runs the health checks.
@@ -48,7 +61,8 @@ func (m *Monitor) Check(ctx context.Context) Health {
 		fail("gateway")
 	}
 	if err := m.o.Store.Ping(ctx); err != nil {
-		h.Database.Error = err.Error()
+		h.Database.Error = errorClass(err)
+		m.o.Log.Warn("health check: database failed", "error", errorClass(err))
 		fail("database")
 	} else {
 		h.Database.Reachable = true
@@ -58,7 +72,7 @@ func (m *Monitor) Check(ctx context.Context) Health {
 	q, err := m.o.Store.QueueStats(ctx, now, m.o.LateAfter)
 	switch {
 	case err != nil:
-		h.Delivery.Error = err.Error()
+		h.Delivery.Error = errorClass(err)
 		fail("delivery")
 	default:
 		lag := q.Lag(now)

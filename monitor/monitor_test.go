@@ -175,3 +175,44 @@ func TestMonitor_Metrics(t *testing.T) {
 		}
 	})
 }
+
+// classified is an error that reports its class, as storage.DBError does.
+type classified struct{ error }
+
+func (classified) ErrorClass() string { return "unreachable" }
+
+// TestMonitor_HealthzHidesDatabaseError: /healthz says that the database
+// failed and how, in a word, never the driver's text (host, user, names).
+func TestMonitor_HealthzHidesDatabaseError(t *testing.T) {
+	const driverText = "failed to connect to `user=hearth database=proddb`: 10.1.2.3:5432 (db.internal): dial error"
+	for _, tt := range []struct {
+		name  string
+		err   error
+		class string
+	}{
+		{"Classified", classified{errors.New(driverText)}, "unreachable"},
+		{"Unclassified", errors.New(driverText), "error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, srv := newMonitor(t, &fakeStore{pingErr: tt.err, statsErr: errors.New(driverText)}, true)
+			resp, err := http.Get(srv.URL + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			for _, leak := range []string{"hearth", "proddb", "10.1.2.3", "db.internal"} {
+				if strings.Contains(string(body), leak) {
+					t.Errorf("/healthz shows %q: %s", leak, body)
+				}
+			}
+			var h monitor.Health
+			if err := json.Unmarshal(body, &h); err != nil {
+				t.Fatal(err)
+			}
+			if h.Database.Error != tt.class || h.Delivery.Error != "error" || resp.StatusCode != http.StatusServiceUnavailable {
+				t.Errorf("healthz = %d %+v, want database error %q", resp.StatusCode, h, tt.class)
+			}
+		})
+	}
+}

@@ -130,7 +130,7 @@ func Open(ctx context.Context, driver, dsn string, opts Options) (*DB, error) {
 	}
 	g, err := db.openGorm(dial, maxConns)
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", db.driver, err)
+		return nil, fmt.Errorf("open %s database: %w", db.driver, safeError(err))
 	}
 	db.gorm, db.durable = g, g
 	if db.sql, err = g.DB(); err != nil {
@@ -194,6 +194,9 @@ func (db *DB) openGorm(dial gorm.Dialector, maxConns int) (*gorm.DB, error) {
 			return nil, err
 		}
 	}
+	if err := safeErrors(g); err != nil {
+		return nil, err
+	}
 	pool, err := g.DB()
 	if err != nil {
 		return nil, err
@@ -239,7 +242,7 @@ func (db *DB) Close() error {
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.sql.PingContext(ctx); err != nil {
-		return fmt.Errorf("ping %s database: %w", db.driver, err)
+		return fmt.Errorf("ping %s database: %w", db.driver, safeError(err))
 	}
 	return nil
 }
@@ -306,7 +309,7 @@ func (db *DB) txOn(ctx context.Context, g *gorm.DB, fn func(tx *gorm.DB) error) 
 			defer func() { <-db.writer }()
 		}
 	}
-	return g.WithContext(ctx).Transaction(fn)
+	return safeError(g.WithContext(ctx).Transaction(fn))
 }
 
 // write runs fn in a transaction like tx, for writes to groups,

@@ -63,8 +63,8 @@ func (db *DB) listen(dsn string) {
 			if ctx.Err() != nil {
 				return
 			}
-			// The error names the server and user, never a password or data.
-			db.log.Warn("cache listener disconnected; reads go to the database until it is back", "retry_in", backoff, "error", err)
+			// A connection error names the server and user: log its class only.
+			db.log.Warn("cache listener disconnected; reads go to the database until it is back", "retry_in", backoff, "error", safeError(err))
 			select {
 			case <-ctx.Done():
 				return
