@@ -3,7 +3,12 @@
 #
 #   docker build --build-arg VERSION=$(git describe --always) -t hearth .
 #   docker run -d --name hearth -v hearth-data:/var/lib/hearth \
-#     -e HEARTH_DISCORD_TOKEN=… -p 127.0.0.1:9090:9090 hearth
+#     -e HEARTH_DISCORD_TOKEN=… hearth
+#
+# /healthz and /metrics listen on the container's loopback only, so nothing
+# outside the container reaches them. To scrape /metrics from outside, opt
+# in: -e HEARTH_HTTP_LISTEN=0.0.0.0:9090 -p 127.0.0.1:9090:9090 (publish to
+# the host's loopback or a private network, never a public address).
 
 # Build: mattn/go-sqlite3 is cgo, so the binary is linked against the
 # builder's glibc; the runtime stage uses the same Debian release.
@@ -28,11 +33,14 @@ WORKDIR /var/lib/hearth
 # on this volume: back it up, key included.
 VOLUME ["/var/lib/hearth"]
 ENV HEARTH_DATABASE_DSN=/var/lib/hearth/hearth.db \
-    HEARTH_HTTP_LISTEN=0.0.0.0:9090 \
+    HEARTH_HTTP_LISTEN=127.0.0.1:9090 \
     HEARTH_LOG_FORMAT=json
-# /healthz and /metrics. Publish it to the host's loopback or a private
-# network only: it is for operators.
-EXPOSE 9090
+# No EXPOSE: /healthz and /metrics are for operators (see the top). The
+# image has no shell, curl or wget to probe them; `hearth healthcheck` asks
+# /healthz on [http] listen (a wildcard address on loopback) and exits 0 on
+# 200, so the check works whichever listen address is chosen.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["/usr/local/bin/hearth", "healthcheck"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/hearth"]
 CMD ["run"]

@@ -28,6 +28,7 @@ Commands:
   rekey         re-encrypt notes stored under an old key with the current key
   invite        print the OAuth2 URL that adds the bot to a server
   check-config  print the effective configuration, secrets masked
+  healthcheck   exit 0 if the running hearth's /healthz answers 200 (for Docker)
   version       print the version
 
 The configuration is read from -config PATH (default config.toml if it
@@ -71,6 +72,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"rekey":        m.runRekey,
 		"invite":       m.runInvite,
 		"check-config": m.runCheckConfig,
+		"healthcheck":  m.runHealthcheck,
 		"version":      m.runVersion,
 	}
 	cmd, ok := cmds[args[0]]
