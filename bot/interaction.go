@@ -227,6 +227,7 @@ func toRequest(i *discordgo.Interaction, now time.Time) *commands.Request {
 	}
 	if i.Member != nil {
 		r.Permissions = i.Member.Permissions
+		r.MemberRoles = i.Member.Roles
 		if i.Member.User != nil {
 			r.User = toUser(i.Member.User)
 		}
@@ -318,6 +319,10 @@ func toOption(o *discordgo.ApplicationCommandInteractionDataOption, res *discord
 		out.Channel = &c
 	case discordgo.ApplicationCommandOptionRole:
 		out.RoleID = id
+		if res != nil && res.Roles[id] != nil {
+			role := toRole(res.Roles[id])
+			out.Role = &role
+		}
 	}
 	return out
 }

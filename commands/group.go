@@ -93,10 +93,7 @@ func groupChanges(r *Request) (func(*hearth.Group), error) {
 		fns = append(fns, func(g *hearth.Group) { g.Timezone = tz })
 	}
 	if r.Has("role") {
-		role := r.Options["role"].RoleID
-		if role == r.GuildID {
-			return nil, hearth.Errorf(hearth.EINVALID, "@everyone cannot be a group's role. Pick a role that only the group's members get.")
-		}
+		role := r.Options["role"].RoleID // checked by checkGroupRole (role.go)
 		fns = append(fns, func(g *hearth.Group) { g.RoleID = role })
 	}
 	if n, ok := r.Int("sharers"); ok {
@@ -127,6 +124,9 @@ func (s *Service) groupCreate(ctx context.Context, r *Request) (*Response, error
 	}
 	apply, err := groupChanges(r)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkGroupRole(ctx, r); err != nil {
 		return nil, err
 	}
 	settings, err := s.Store.GuildSettings(ctx, r.GuildID)
@@ -164,6 +164,9 @@ func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) 
 	}
 	apply, err := groupChanges(r)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkGroupRole(ctx, r); err != nil {
 		return nil, err
 	}
 	if apply == nil {
@@ -308,6 +311,7 @@ func (s *Service) groupList(ctx context.Context, r *Request) (*Response, error) 
 	if len(gs) == 0 {
 		return Ephemeral("There are no groups in this server yet. Create one with `/group create`."), nil
 	}
+	roleWarnings := s.groupRoleWarnings(ctx, r.GuildID, gs)
 	var b strings.Builder
 	fmt.Fprintf(&b, "**Groups of this server** (%d)\n", len(gs))
 	for i, g := range gs {
@@ -319,7 +323,7 @@ func (s *Service) groupList(ctx context.Context, r *Request) (*Response, error) 
 		if len(ms) > 0 {
 			next = "next meeting " + hearth.Timestamp(ms[0].StartsAt, "F") + " (" + hearth.Timestamp(ms[0].StartsAt, "R") + ")"
 		}
-		line := fmt.Sprintf("• **%s** · %s\n  %s\n", g.Name, next, describeGroup(g))
+		line := fmt.Sprintf("• **%s** · %s\n  %s\n", g.Name, next, describeGroup(g)) + roleWarnings[g.ID]
 		if b.Len()+len(line) > 1900 {
 			fmt.Fprintf(&b, "…and %d more.", len(gs)-i)
 			break

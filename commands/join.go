@@ -120,6 +120,8 @@ func (s *Service) joinAgree(ctx context.Context, r *Request) (*Response, error) 
 	if g.RoleID != "" {
 		if err := s.Discord.AddRole(ctx, g.GuildID, r.User.ID, g.RoleID); err != nil {
 			b.WriteString("\n" + s.roleTrouble(ctx, r, g, err, true))
+		} else {
+			s.noticeRoleProblem(ctx, r, g) // a role that allows too much keeps working; staff are told
 		}
 	}
 	return Update(hearth.Message{Content: b.String()}), nil

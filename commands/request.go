@@ -47,6 +47,7 @@ type Request struct {
 	ChannelID     string
 	User          User
 	Permissions   int64  // the caller's permissions where the interaction happened
+	MemberRoles   []string // the caller's role ids in the server (not @everyone)
 	Path          string // command path such as "group create"
 	Options       map[string]Option
 	Focused       string            // autocomplete: the option being typed
@@ -64,6 +65,7 @@ type Option struct {
 	User    *User
 	Channel *Channel
 	RoleID  string
+	Role    *Role // the role as the interaction resolved it, when it did
 }
 
 // Has reports whether the option was given.

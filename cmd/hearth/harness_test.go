@@ -154,6 +154,7 @@ func start(t testing.TB, opts ...harnessOption) *harness {
 	h.channel = fake.AddChannel(h.guild, "", "anxiety-group")
 	h.staff = fake.AddChannel(h.guild, "", "staff")
 	h.admin = h.user("admin")
+	h.giveAdminRole() // role_test.go: a role high enough to hand out group roles
 	h.fac = h.user("dr-facilitator")
 	h.obs = h.user("dr-observer")
 	h.lead = h.user("dr-lead")
@@ -229,7 +230,7 @@ func (h *harness) ctx() context.Context {
 func (h *harness) as(user string) discordtest.InteractionSpec {
 	perms := int64(discordgo.PermissionViewChannel | discordgo.PermissionSendMessages)
 	if user == h.admin {
-		perms |= commands.PermManageGuild
+		perms |= commands.PermManageGuild | commands.PermManageRoles
 	}
 	return discordtest.InteractionSpec{GuildID: h.guild, ChannelID: h.channel, User: user, Permissions: perms}
 }

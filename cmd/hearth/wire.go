@@ -123,6 +123,8 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	alerts.Register()
 	cleanup := &scheduler.AlertCleanup{Engine: a.Engine, Discord: a.Bot, Log: o.Logger}
 	cleanup.Register()
+	roles := &scheduler.GroupRoles{Engine: a.Engine, Store: db, Discord: a.Bot}
+	roles.Register()
 	a.Retention = &scheduler.Retention{Engine: a.Engine, Store: db, Log: o.Logger}
 	a.Retention.Register()
 	summaries := &scheduler.Summaries{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
