@@ -46,9 +46,9 @@ type Request struct {
 	GuildID       string // empty in DMs
 	ChannelID     string
 	User          User
-	Permissions   int64  // the caller's permissions where the interaction happened
+	Permissions   int64    // the caller's permissions where the interaction happened
 	MemberRoles   []string // the caller's role ids in the server (not @everyone)
-	Path          string // command path such as "group create"
+	Path          string   // command path such as "group create"
 	Options       map[string]Option
 	Focused       string            // autocomplete: the option being typed
 	CustomID      string            // component or modal custom id
