@@ -73,11 +73,14 @@ type PrivacyStore interface {
 	UserData(ctx context.Context, guildID, userID string) (*UserData, error)
 	// EraseUser deletes, in one transaction with the audit entry, the user's
 	// memberships, check-ins and alerts (with deliveries) in the guild, every
-	// job row of the guild that names the user or one of those alerts, and
-	// the user's places in the stored rotas of the guild's meetings.
+	// job row of one of those alerts or of the guild that names the user
+	// (except work the user only receives: RecipientJobKinds), and the
+	// user's places in the stored rotas of the guild's meetings; it enqueues
+	// the deletion of the erased alerts' DMs (JobAlertDMDelete).
 	EraseUser(ctx context.Context, guildID, userID string, audit AuditEntry) (*Erasure, error)
 	// PurgeOlderThan deletes the guild's check-ins created before t and its
-	// alerts resolved before t, with their deliveries and job rows.
+	// alerts resolved before t, with their deliveries and job rows, and
+	// enqueues the deletion of those alerts' DMs (JobAlertDMDelete).
 	PurgeOlderThan(ctx context.Context, guildID string, t time.Time) (*Purge, error)
 	// GuildIDs returns every guild that has groups, alerts or settings.
 	GuildIDs(ctx context.Context) ([]string, error)
