@@ -50,15 +50,16 @@ func TestDB_NotesBoundToRow(t *testing.T) {
 			wantCode(t, errors.Unwrap(err), hearth.EINTERNAL)
 		})
 		t.Run("ErrCopiedToAnotherTable", func(t *testing.T) {
-			c, err := db.CheckIn(ctx, m.ID, "u2")
+			// The alert and a check-in share a row id: the table tells them apart.
+			c, err := db.CheckIn(ctx, m.ID, "u1")
 			noErr(t, err)
-			// The alert and the check-in may share a row id: the table tells them apart.
+			if c.ID != secret.ID {
+				t.Fatalf("check-in %d and alert %d: the fresh database should number both from 1", c.ID, secret.ID)
+			}
 			blob, err := db.StoredNote(ctx, "alerts", secret.ID)
 			noErr(t, err)
-			noErr(t, db.Exec(ctx, "UPDATE check_ins SET id = ? WHERE id = ?", secret.ID+100, c.ID))
-			noErr(t, db.Exec(ctx, "UPDATE alerts SET id = ? WHERE id = ?", secret.ID+100, secret.ID))
-			noErr(t, db.Exec(ctx, "UPDATE check_ins SET note = ? WHERE id = ?", blob, secret.ID+100))
-			_, err = db.CheckIn(ctx, m.ID, "u2")
+			noErr(t, db.Exec(ctx, "UPDATE check_ins SET note = ? WHERE id = ?", blob, c.ID))
+			_, err = db.CheckIn(ctx, m.ID, "u1")
 			wantCode(t, err, hearth.EINTERNAL)
 		})
 	})
