@@ -19,7 +19,6 @@ func sent(t *testing.T, db *storage.DB, ds []*hearth.AlertDelivery) {
 	}
 }
 
-
 // wantDMDelete fails unless the job deleting that DM is pending at the
 // lowest priority with the ids it needs, outliving the alert's rows.
 func wantDMDelete(t *testing.T, db *storage.DB, alertID int64, recipient string) {
@@ -42,7 +41,7 @@ func TestDB_EraseUser_KeepsRecipientWork(t *testing.T) {
 		g := newGroup(t, db, "guild", "Recovery")
 		other := newGroup(t, db, "guild", "Phobia")
 		noErr(t, db.Join(ctx, &hearth.Membership{GroupID: other.ID, UserID: "obs"})) // the observer is a member elsewhere
-		someone, _, _ := raise(t, db, g, "")                                           // about u1, pending DMs to fac and obs
+		someone, _, _ := raise(t, db, g, "")                                         // about u1, pending DMs to fac and obs
 		noErr(t, db.EnqueueJobs(ctx, hearth.SummaryJobs(&hearth.Meeting{ID: 7}, g, testNow)...))
 
 		_, err := db.EraseUser(ctx, "guild", "obs", hearth.AuditEntry{ActorID: "obs", Action: "privacy.delete"})
