@@ -19,10 +19,16 @@ type UserData struct {
 	Deliveries map[int64][]*AlertDelivery
 	// Actions are the audit entries of this server whose actor is the user.
 	Actions []AuditEntry
+	// SealedNotes counts the notes stored but not decrypted (UserSummary:
+	// showing and erasing need no key); 0 when notes are decrypted.
+	SealedNotes int
 }
 
 // HasNotes reports whether any check-in or alert of the user carries a note.
 func (d *UserData) HasNotes() bool {
+	if d.SealedNotes > 0 {
+		return true
+	}
 	for _, c := range d.CheckIns {
 		if c.Note != "" {
 			return true
@@ -71,6 +77,9 @@ type PrivacyStore interface {
 	// UserData returns everything stored about the user as a member of the
 	// guild, notes decrypted.
 	UserData(ctx context.Context, guildID, userID string) (*UserData, error)
+	// UserSummary is UserData without decrypting a note (SealedNotes
+	// counts them), for /privacy show and delete, which need no key.
+	UserSummary(ctx context.Context, guildID, userID string) (*UserData, error)
 	// EraseUser deletes, in one transaction with the audit entry, the user's
 	// memberships, check-ins and alerts (with deliveries) in the guild, every
 	// job row of one of those alerts or of the guild that names the user

@@ -27,12 +27,22 @@ func (s *Service) registerPrivacy(rt *Router) {
 	rt.Component("privacy:cancel", s.privacyDeleteCancel)
 }
 
-// userData loads the caller's data in the interaction's server.
+// userData loads the caller's data in the interaction's server, notes
+// decrypted: for export only.
 func (s *Service) userData(ctx context.Context, r *Request) (*hearth.UserData, error) {
 	if err := guildOnly(r); err != nil {
 		return nil, err
 	}
 	return s.Store.UserData(ctx, r.GuildID, r.User.ID)
+}
+
+// userSummary loads the caller's data without decrypting a note: showing
+// and erasing need no key.
+func (s *Service) userSummary(ctx context.Context, r *Request) (*hearth.UserData, error) {
+	if err := guildOnly(r); err != nil {
+		return nil, err
+	}
+	return s.Store.UserSummary(ctx, r.GuildID, r.User.ID)
 }
 
 func isEmpty(d *hearth.UserData) bool {
@@ -48,7 +58,7 @@ func groupNames(d *hearth.UserData) map[int64]string {
 }
 
 func (s *Service) privacyShow(ctx context.Context, r *Request) (*Response, error) {
-	d, err := s.userData(ctx, r)
+	d, err := s.userSummary(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +141,7 @@ func (s *Service) privacyExport(ctx context.Context, r *Request) (*Response, err
 }
 
 func (s *Service) privacyDelete(ctx context.Context, r *Request) (*Response, error) {
-	d, err := s.userData(ctx, r)
+	d, err := s.userSummary(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +196,7 @@ func (s *Service) privacyDeleteConfirm(ctx context.Context, r *Request) (*Respon
 	if err := confirmer(r, "privacy:delete"); err != nil {
 		return nil, err
 	}
-	d, err := s.userData(ctx, r)
+	d, err := s.userSummary(ctx, r)
 	if err != nil {
 		return nil, err
 	}

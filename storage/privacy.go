@@ -24,6 +24,16 @@ func guildGroups(tx *gorm.DB, guildID string) *gorm.DB {
 // alerts' deliveries, the groups they refer to, and the audit entries the
 // user is the actor of. It reads in one transaction, so the parts agree.
 func (db *DB) UserData(ctx context.Context, guildID, userID string) (*hearth.UserData, error) {
+	return db.userData(ctx, guildID, userID, true)
+}
+
+// UserSummary is UserData with no note decrypted: SealedNotes counts the
+// stored notes instead, so showing and erasing a member's data need no key.
+func (db *DB) UserSummary(ctx context.Context, guildID, userID string) (*hearth.UserData, error) {
+	return db.userData(ctx, guildID, userID, false)
+}
+
+func (db *DB) userData(ctx context.Context, guildID, userID string, decrypt bool) (*hearth.UserData, error) {
 	d := &hearth.UserData{GuildID: guildID, UserID: userID, Deliveries: map[int64][]*hearth.AlertDelivery{}}
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ms []membershipRow
@@ -46,6 +56,12 @@ func (db *DB) UserData(ctx context.Context, guildID, userID string) (*hearth.Use
 			groupIDs = append(groupIDs, m.GroupID)
 		}
 		for i := range cs {
+			if !decrypt {
+				if cs[i].Note != "" {
+					d.SealedNotes++
+				}
+				cs[i].Note = ""
+			}
 			c, err := db.checkIn(&cs[i])
 			if err != nil {
 				return err
@@ -55,9 +71,18 @@ func (db *DB) UserData(ctx context.Context, guildID, userID string) (*hearth.Use
 		}
 		alertIDs := []int64{}
 		for i := range as {
-			a, err := db.alertWithNotes(&as[i])
-			if err != nil {
-				return err
+			a := db.alert(&as[i])
+			if decrypt {
+				var err error
+				if a, err = db.alertWithNotes(&as[i]); err != nil {
+					return err
+				}
+			} else {
+				for _, n := range []string{as[i].Note, as[i].ResolutionNote} {
+					if n != "" {
+						d.SealedNotes++
+					}
+				}
 			}
 			d.Alerts = append(d.Alerts, a)
 			alertIDs = append(alertIDs, a.ID)

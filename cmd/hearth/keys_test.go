@@ -181,5 +181,14 @@ func TestAlert_WorksWithoutNoteKey(t *testing.T) {
 			t.Fatalf("view note without the key = %q (ephemeral %v)", replyText(r), r.Ephemeral)
 		}
 	})
+	t.Run("PrivacyShowAndDelete", func(t *testing.T) {
+		member := h.members[1]
+		mustEphemeral(t, h.slash(member, "privacy show"), "Private notes: yes")
+		ask := h.slash(member, "privacy delete")
+		got := h.press(member, ask.Message, "privacy:delete:"+member)
+		if !strings.Contains(replyText(got), "1 alerts") {
+			t.Fatalf("erasure without the note's key = %q", replyText(got))
+		}
+	})
 	noCanary(t, h)
 }
