@@ -31,6 +31,8 @@ type alertRow struct {
 	EscalatedAt sql.NullTime
 	// ResolutionNote is the psychologist's closing note, encrypted like Note.
 	ResolutionNote string
+	Revision       int
+	Escalations    int
 }
 
 func (alertRow) TableName() string { return "alerts" }
@@ -62,6 +64,7 @@ func (db *DB) newAlertRow(a *hearth.Alert) (*alertRow, error) {
 		Urgency: string(a.Urgency), Relapse: a.Relapse, Note: note, Status: string(a.Status),
 		CreatedAt: utc(a.CreatedAt), AckBy: a.AckBy, AckAt: nullTime(a.AckAt),
 		ResolvedBy: a.ResolvedBy, ResolvedAt: nullTime(a.ResolvedAt), EscalatedAt: nullTime(a.EscalatedAt),
+		Revision: a.Revision, Escalations: a.Escalations,
 	}, nil
 }
 
@@ -80,6 +83,7 @@ func (db *DB) alert(r *alertRow) (*hearth.Alert, error) {
 		Status: hearth.AlertStatus(r.Status), CreatedAt: r.CreatedAt.UTC(),
 		AckBy: r.AckBy, AckAt: fromNull(r.AckAt), ResolvedBy: r.ResolvedBy,
 		ResolvedAt: fromNull(r.ResolvedAt), EscalatedAt: fromNull(r.EscalatedAt),
+		Revision: r.Revision, Escalations: r.Escalations,
 	}, nil
 }
 
@@ -224,11 +228,14 @@ func (db *DB) AddDelivery(ctx context.Context, d *hearth.AlertDelivery) (*hearth
 }
 
 // UpdateDelivery saves a delivery's channel, message and status, or returns
-// ENOTFOUND.
+// ENOTFOUND. A delivery revoked meanwhile (its recipient may no longer act
+// on the alert) stays revoked: d.Status says so on return.
 func (db *DB) UpdateDelivery(ctx context.Context, d *hearth.AlertDelivery) error {
 	now := db.now()
+	revoked := string(hearth.DeliveryRevoked)
 	res := db.gorm.WithContext(ctx).Model(&deliveryRow{}).Where("id = ?", d.ID).Updates(map[string]any{
-		"channel_id": d.ChannelID, "message_id": d.MessageID, "status": string(d.Status), "updated_at": now,
+		"channel_id": d.ChannelID, "message_id": d.MessageID, "updated_at": now,
+		"status": gorm.Expr("CASE WHEN status = ? THEN status ELSE ? END", revoked, string(d.Status)),
 	})
 	if res.Error != nil {
 		return fmt.Errorf("update delivery %d: %w", d.ID, res.Error)
@@ -237,6 +244,11 @@ func (db *DB) UpdateDelivery(ctx context.Context, d *hearth.AlertDelivery) error
 		return hearth.Errorf(hearth.ENOTFOUND, "That alert delivery does not exist.")
 	}
 	d.UpdatedAt = now
+	var status string
+	if err := db.gorm.WithContext(ctx).Raw("SELECT status FROM alert_deliveries WHERE id = ?", d.ID).Scan(&status).Error; err != nil {
+		return fmt.Errorf("update delivery %d: %w", d.ID, err)
+	}
+	d.Status = hearth.DeliveryStatus(status)
 	return nil
 }
 
@@ -260,6 +272,7 @@ func (db *DB) TransitionAlert(ctx context.Context, id int64, fn func(*hearth.Ale
 			return err
 		}
 		note := a.Note
+		a.Revision = row.Revision + 1
 		jobs, audit, err := fn(a)
 		if err != nil {
 			return err
