@@ -141,7 +141,33 @@ func (s *AlertService) Acknowledge(ctx context.Context, actor AlertActor, id int
 	}
 	s.wake()
 	acc.Alert = a
+	// Had the actor been replaced between Authorize and the acknowledgement,
+	// the hand-over could have run in between and missed it: hand the alert
+	// over again, which makes it open for the people of now.
+	if err := s.recheck(ctx, actor, a); err != nil {
+		return nil, err
+	}
 	return acc, nil
+}
+
+// recheck hands a over again if actor may no longer act on it, and then
+// refuses as Authorize would.
+func (s *AlertService) recheck(ctx context.Context, actor AlertActor, a *Alert) error {
+	g, err := s.Store.Group(ctx, a.GroupID)
+	if err != nil {
+		return err
+	}
+	settings, err := s.Store.GuildSettings(ctx, a.GuildID)
+	if err != nil {
+		return err
+	}
+	if MayActOnAlert(a, g, settings.LeadID, actor.UserID) {
+		return nil
+	}
+	if err := s.Reassign(ctx, a.GuildID, a.GroupID, 0); err != nil {
+		return err
+	}
+	return Errorf(EFORBIDDEN, msgAlertPassed, a.ID)
 }
 
 // Resolve closes the alert with an optional private closing note; every
