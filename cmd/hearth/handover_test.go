@@ -113,7 +113,7 @@ func TestAlert_HandOver(t *testing.T) {
 	t.Run("ErrOldCommands", func(t *testing.T) {
 		mustEphemeral(t, h.slash(h.obs, "alerts resolve", discordtest.Int("alert", mustInt(t, id))), passedOn)
 		r := h.slash(h.obs, "alerts list")
-		mustEphemeral(t, r, "Only the facilitator and the observer")
+		mustEphemeral(t, r, "Only the facilitator and the observer", "have passed to its current psychologists")
 		if strings.Contains(r.Content, "#"+id) {
 			t.Errorf("the replaced observer's list shows the alert: %q", r.Content)
 		}
