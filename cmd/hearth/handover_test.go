@@ -391,3 +391,28 @@ func TestAlert_NoPsychologistReachable(t *testing.T) {
 		}
 	})
 }
+
+func TestAlert_HandOverSurvivesRestart(t *testing.T) {
+	h := start(t)
+	h.setupGroup()
+	struggle(h, h.members[0], "later", false, "")
+	h.waitDMs(h.fac, 1)
+	h.waitDMs(h.obs, 1)
+	// Discord is down when the observer is replaced: the hand-over is
+	// stored as work and done after a restart, once.
+	h.fake.FailNext("", "/users/@me/channels", 503, 2)
+	newObs := h.user("dr-new-observer")
+	h.editGroup(discordtest.User("observer", newObs))
+	h.settle()
+	h.restart()
+	h.advance(5 * time.Second) // the retry fails again
+	h.advance(10 * time.Second)
+	h.waitDMs(newObs, 1)
+	h.waitText(h.obs, passedOn)
+	// The safety-net hand-over a minute later finds nothing left to do.
+	h.advance(2 * time.Minute)
+	h.settle()
+	if a, b := len(h.dms(newObs)), len(h.dms(h.obs)); a != 1 || b != 1 {
+		t.Errorf("DMs: new observer %d, old observer %d; want 1 each", a, b)
+	}
+}
