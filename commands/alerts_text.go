@@ -6,6 +6,8 @@ package commands
 const (
 	msgButtonInvalid = "This button is not valid any more."
 	msgAlertsNone    = "No open alerts in your groups."
+	// msgHandOverLater: the change is saved, the open alerts follow shortly.
+	msgHandOverLater = "The open alerts could not be handed over just now; they will be within a minute."
 	// msgDetailsRefused is the one refusal of Details: unknown meeting,
 	// another server's, another group's, or someone it was not sent to who
 	// is not a psychologist of the group now.

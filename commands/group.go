@@ -201,7 +201,8 @@ func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) 
 	if handover && (g.FacilitatorID != before.FacilitatorID || g.ObserverID != before.ObserverID) {
 		// An open alert belongs to the group's psychologists of now (SPEC §5).
 		if err := s.alertService().Reassign(ctx, g.GuildID, g.ID, 0); err != nil {
-			return nil, err
+			s.Log.Error("unable to hand over open alerts", "group", g.ID, "error", err)
+			msg += "\n" + msgHandOverLater
 		}
 	}
 	if g.Timezone != before.Timezone || g.LengthMinutes != before.LengthMinutes {

@@ -124,7 +124,8 @@ func (s *Service) settingsLead(ctx context.Context, r *Request) (*Response, erro
 	if old != u.ID {
 		// Escalated open alerts move to the new lead (SPEC §5).
 		if err := s.alertService().Reassign(ctx, r.GuildID, 0, 0); err != nil {
-			return nil, err
+			s.Log.Error("unable to hand over escalated alerts", "guild", r.GuildID, "error", err)
+			return Ephemeralf("Saved. %s is the clinical lead: alerts not acknowledged in time reach them by DM, like a psychologist.\n%s", hearth.Mention(u.ID), msgHandOverLater), nil
 		}
 	}
 	return Ephemeralf("Saved. %s is the clinical lead: alerts not acknowledged in time reach them by DM, like a psychologist.", hearth.Mention(u.ID)), nil

@@ -324,10 +324,11 @@ func (s *Alerts) escalate(ctx context.Context, j *hearth.Job) (string, error) {
 		}
 		cur.Escalations, cur.EscalatedAt = n, now
 		changed, jobs := hearth.SyncAlertDeliveries(cur, ds, g, settings.LeadID, s.Config, now)
-		leadHasIt := false
+		// What the lead's delivery already was, before this escalation.
+		var leadWas hearth.DeliveryStatus
 		for _, d := range ds {
-			if d.RecipientID == lead && d.Active() && d.Status == hearth.DeliverySent {
-				leadHasIt = true
+			if d.RecipientID == lead && d.Active() {
+				leadWas = d.Status
 			}
 		}
 		step := strconv.Itoa(n)
@@ -346,8 +347,10 @@ func (s *Alerts) escalate(ctx context.Context, j *hearth.Job) (string, error) {
 			staff(hearth.StaffNoneNoLead)
 		case lead == "":
 			staff(hearth.StaffNoneLeadUnreachable) // the lead is one of the unreachable psychologists
-		case leadHasIt:
+		case leadWas == hearth.DeliverySent:
 			staff(hearth.StaffNoneLeadTold)
+		case leadWas == hearth.DeliveryUnreachable:
+			staff(hearth.StaffNoneLeadUnreachable)
 			// otherwise the lead's DM, once sent or refused, tells the staff (afterOutcome)
 		}
 		audit := &hearth.AuditEntry{GuildID: cur.GuildID, ActorID: "hearth", Action: "alert.escalate"}
