@@ -100,3 +100,30 @@ func TestDB_SummaryRecipients(t *testing.T) {
 		}
 	})
 }
+
+func TestDB_MigrateSummaryRecipients(t *testing.T) {
+	ctx := context.Background()
+	forEachDSN(t, func(t *testing.T, driver, dsn string) {
+		db := openDB(t, driver, dsn, testOptions(t))
+		noErr(t, db.MigrateTo(ctx, 8))
+		g := newGroup(t, db, "guild", "Before version 9")
+		m := newMeeting(t, db, g, testNow.Add(-2*time.Hour))
+		jobs := hearth.SummaryJobs(m, g, testNow) // to fac, then obs
+		noErr(t, db.EnqueueJobs(ctx, jobs...))
+		claimed, err := db.ClaimJobs(ctx, "w", testNow, time.Minute, 10)
+		noErr(t, err)
+		for _, j := range claimed {
+			if j.UserID == "fac" {
+				noErr(t, db.FinishJob(ctx, j.ID, "w", hearth.JobDone, "m1", ""))
+			}
+		}
+		noErr(t, db.Migrate(ctx))
+		for user, want := range map[string]bool{"fac": true, "obs": false} {
+			got, err := db.IsSummaryRecipient(ctx, m.ID, user)
+			noErr(t, err)
+			if got != want {
+				t.Errorf("after the upgrade, the summary was sent to %s: %v, want %v", user, got, want)
+			}
+		}
+	})
+}
