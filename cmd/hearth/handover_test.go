@@ -416,3 +416,50 @@ func TestAlert_HandOverSurvivesRestart(t *testing.T) {
 		t.Errorf("DMs: new observer %d, old observer %d; want 1 each", a, b)
 	}
 }
+
+// The web dashboard calls the same operations as the buttons: the same rule
+// answers it.
+func TestAlertService_SameRuleForEveryCaller(t *testing.T) {
+	h := start(t)
+	h.setupGroup()
+	member := h.members[0]
+	struggle(h, member, "today", false, canary)
+	id := mustInt(t, alertIDOf(t, h.waitDMs(h.obs, 1)[0]))
+	newObs := h.user("dr-new-observer")
+	h.editGroup(discordtest.User("observer", newObs))
+	h.waitDMs(newObs, 1)
+	svc := h.app.Alerts
+	other := h.fake.AddGuild("", "Other Server")
+
+	for _, tc := range []struct {
+		name  string
+		actor hearth.AlertActor
+		want  string
+	}{
+		{"ErrReplaced", hearth.AlertActor{UserID: h.obs, GuildID: h.guild}, passedOn},
+		{"ErrOtherServer", hearth.AlertActor{UserID: h.fac, GuildID: other}, refused},
+		{"ErrMember", hearth.AlertActor{UserID: member, GuildID: h.guild}, refused},
+		{"ErrNoUser", hearth.AlertActor{GuildID: h.guild}, refused},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := svc.ViewNote(h.ctx(), tc.actor, id)
+			if hearth.ErrorCode(err) != hearth.EFORBIDDEN || !strings.Contains(hearth.ErrorMessage(err), tc.want) {
+				t.Errorf("ViewNote: %v, want %q", err, tc.want)
+			}
+			if _, err := svc.Acknowledge(h.ctx(), tc.actor, id); hearth.ErrorCode(err) != hearth.EFORBIDDEN {
+				t.Errorf("Acknowledge: %v", err)
+			}
+		})
+	}
+	t.Run("OK", func(t *testing.T) {
+		acc, err := svc.ViewNote(h.ctx(), hearth.AlertActor{UserID: newObs, GuildID: h.guild}, id)
+		if err != nil || acc.Alert.Note != canary {
+			t.Fatalf("ViewNote by the new observer: %v", err)
+		}
+		if _, err := svc.Acknowledge(h.ctx(), hearth.AlertActor{UserID: newObs, GuildID: h.guild}, id); err != nil {
+			t.Fatal(err)
+		}
+		h.waitText(h.fac, "Acknowledged by <@"+newObs+">")
+		h.waitDMs(member, 1)
+	})
+}
