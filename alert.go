@@ -87,6 +87,13 @@ type Alert struct {
 	EscalatedAt time.Time // zero until escalated
 	// ResolutionNote is the psychologist's private closing note; encrypted at rest.
 	ResolutionNote string
+	// Revision counts the alert's changes; the store bumps it before each
+	// change, so the keys of the jobs a change makes are new every time
+	// (an alert may be acknowledged, handed over and acknowledged again).
+	Revision int
+	// Escalations counts the escalations that ran; an escalation job
+	// carries the number it would make, so a retried job runs once.
+	Escalations int
 }
 
 // Recipient roles of an alert delivery.
@@ -104,7 +111,14 @@ const (
 	DeliveryPending     DeliveryStatus = "pending"
 	DeliverySent        DeliveryStatus = "sent"
 	DeliveryUnreachable DeliveryStatus = "unreachable" // DMs closed (50007, 50278)
+	// DeliveryRevoked: the recipient no longer may act on the alert (replaced
+	// as psychologist or as clinical lead); their DM says it passed on.
+	DeliveryRevoked DeliveryStatus = "revoked"
 )
+
+// Active reports whether the delivery still belongs to someone who may act
+// on the alert.
+func (d *AlertDelivery) Active() bool { return d.Status != DeliveryRevoked }
 
 // AlertDelivery is one alert DM to one recipient.
 type AlertDelivery struct {
@@ -143,4 +157,9 @@ type AlertStore interface {
 	// OpenAlerts returns the open and acknowledged alerts of the given
 	// groups, without their notes.
 	OpenAlerts(ctx context.Context, groupIDs []int64) ([]*Alert, error)
+	// ReassignAlert applies fn to the alert and its deliveries and saves,
+	// atomically, the alert, the deliveries fn changed (or added, ID zero),
+	// the jobs and the audit entry fn returns. Like TransitionAlert it bumps
+	// Revision before calling fn; an error from fn changes nothing.
+	ReassignAlert(ctx context.Context, id int64, fn func(*Alert, []*AlertDelivery) ([]*AlertDelivery, []*Job, *AuditEntry, error)) (*Alert, error)
 }

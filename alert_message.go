@@ -52,7 +52,9 @@ func AlertDM(a *Alert, g *Group) Message {
 	if a.HasNote || a.Note != "" {
 		note = "Press **View note** to read it (shown only to you)"
 	}
-	id := strconv.FormatInt(a.ID, 10)
+	// The buttons name the alert's server: a press in a DM (which carries
+	// no guild) is checked against it as well as against the presser's role.
+	id := strconv.FormatInt(a.ID, 10) + ":" + a.GuildID
 	return Message{
 		Content: fmt.Sprintf("Private alert #%d from a member of **%s**.", a.ID, g.Name),
 		Embeds: []Embed{{
@@ -84,13 +86,26 @@ func AlertReminderDM(a *Alert, g *Group, after time.Duration) Message {
 		a.ID, g.Name, a.Urgency.Label(), FormatOffset(after))}
 }
 
+// AlertPassedDM replaces the DM of someone who may no longer act on an
+// alert: it says the alert passed on, with no member, no content and no
+// buttons.
+func AlertPassedDM(a *Alert, g *Group) Message {
+	return Message{Content: fmt.Sprintf(msgAlertPassedDM, a.ID, g.Name)}
+}
+
 // StaffNotice is the content-free notice posted in the staff channel: the
-// group and the urgency only — no member, no note.
+// group and the urgency only — no member, no note — and only what is true
+// (the reason is decided when the outcome is known).
 func StaffNotice(a *Alert, g *Group, reason string, after time.Duration) Message {
-	if reason == StaffUnreachable {
-		return Message{Content: fmt.Sprintf(
-			"⚠️ A psychologist of **%s** could not be reached by DM about an alert (urgency: %s). The other psychologist was told. Please make sure someone follows up.",
-			g.Name, a.Urgency.Label())}
+	texts := map[string]string{
+		StaffUnreachable:         msgStaffUnreachable,
+		StaffNoneLeadTold:        msgStaffNoneLeadTold,
+		StaffNoneNoLead:          msgStaffNoneNoLead,
+		StaffNoneLeadUnreachable: msgStaffNoneLeadUnreachable,
+		StaffLeadUnreachable:     msgStaffLeadUnreachable,
+	}
+	if t, ok := texts[reason]; ok {
+		return Message{Content: fmt.Sprintf(t, g.Name, a.Urgency.Label())}
 	}
 	return Message{Content: fmt.Sprintf(
 		"🔔 An alert in **%s** (urgency: %s) has not been acknowledged after %s.",

@@ -117,3 +117,14 @@ func mentions(ids []string) string {
 	}
 	return strings.Join(ms, ", ")
 }
+
+// SummaryRecipientStore records who each meeting summary was sent to: the
+// summary's Details answers only them (SPEC §6).
+type SummaryRecipientStore interface {
+	// AddSummaryRecipient records that the summary of the meeting was sent
+	// to the user; recording it twice is not an error.
+	AddSummaryRecipient(ctx context.Context, meetingID int64, userID string) error
+	// IsSummaryRecipient reports whether the summary of the meeting was sent
+	// to the user.
+	IsSummaryRecipient(ctx context.Context, meetingID int64, userID string) (bool, error)
+}

@@ -10,8 +10,18 @@ import (
 	"github.com/hearthbot/hearth"
 )
 
+// Budgets of one page of /alerts list: Discord's 2,000 characters, less the
+// header and the footer (bytes, which are never fewer than characters).
+const (
+	alertsPageBudget = 1700
+	alertsPageMax    = 15
+	alertsPageLimit  = 10000 // pages beyond this are malformed custom ids
+)
+
 // registerAlerts defines /alerts for psychologists and routes the buttons
-// of alert DMs: View note, Acknowledge, Resolve.
+// of alert DMs: View note, Acknowledge, Resolve; and the pages of the list.
+// Who may do what is decided in one place, hearth.AlertService, which the
+// web dashboard calls too.
 func (s *Service) registerAlerts(rt *Router) {
 	rt.Define(Command{
 		Name:        "alerts",
@@ -29,88 +39,155 @@ func (s *Service) registerAlerts(rt *Router) {
 	rt.Component("alert:note", s.alertNote)
 	rt.Component("alert:ack", s.alertAck)
 	rt.Component("alert:resolve", s.alertResolveButton)
+	rt.Component("alerts:page", s.alertsPageButton)
 }
 
-// myAlertGroups returns the caller's groups as a psychologist, narrowed to
-// the `group` option when given.
-func (s *Service) myAlertGroups(ctx context.Context, r *Request) ([]*hearth.Group, error) {
-	if r.String("group") != "" {
-		g, err := s.group(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		return []*hearth.Group{g}, nil
+// alertService returns the alert operations, built from the store when the
+// wiring gave none (tests of this package).
+func (s *Service) alertService() *hearth.AlertService {
+	if s.Alerts != nil {
+		return s.Alerts
 	}
-	gs, err := s.groupsFor(ctx, r, scopePsychologist)
-	if err != nil {
-		return nil, err
+	return &hearth.AlertService{Store: s.Store, Config: s.Config.Alerts, Wake: s.Wake}
+}
+
+// actor is the caller of a command, in the interaction's server.
+func actor(r *Request) hearth.AlertActor {
+	return hearth.AlertActor{UserID: r.User.ID, GuildID: r.GuildID}
+}
+
+// buttonActor is the presser of an alert DM button. A DM carries no guild,
+// so the server the button names ("alert:ack:ID:GUILD") stands for it; a
+// modified client may send any, and the alert must be of that server. A
+// press in a server is checked against that server, whatever the button says.
+func buttonActor(r *Request, route string) (hearth.AlertActor, error) {
+	named := r.Arg(route, 1)
+	if r.GuildID != "" && named != "" && named != r.GuildID {
+		return hearth.AlertActor{}, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
 	}
-	if len(gs) == 0 {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "Only the facilitator and the observer of a group can see its alerts, and you coordinate no group in this server.")
+	a := actor(r)
+	if a.GuildID == "" {
+		a.GuildID = named
 	}
-	return gs, nil
+	return a, nil
 }
 
 func (s *Service) alertsList(ctx context.Context, r *Request) (*Response, error) {
 	if err := guildOnly(r); err != nil {
 		return nil, err
 	}
-	gs, err := s.myAlertGroups(ctx, r)
-	if err != nil {
+	var groupID int64
+	if name := r.String("group"); name != "" {
+		g, err := s.Store.GroupByName(ctx, r.GuildID, name)
+		if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+			return nil, hearth.Errorf(hearth.ENOTFOUND, "There is no group called %q in this server. Pick one from the list.", clip(name, 50))
+		} else if err != nil {
+			return nil, err
+		}
+		groupID = g.ID
+	}
+	return s.alertsPage(ctx, r, groupID, 0, false)
+}
+
+// alertsPageButton shows another page of /alerts list
+// ("alerts:page:PAGE:GROUP"). The list is read again for the presser, in
+// the interaction's server, so a forged page or group shows nothing more
+// than their own list would.
+func (s *Service) alertsPageButton(ctx context.Context, r *Request) (*Response, error) {
+	if err := guildOnly(r); err != nil {
 		return nil, err
 	}
-	alerts, names, err := s.openAlerts(ctx, gs)
+	page, err := strconv.Atoi(r.Arg("alerts:page", 0))
+	if err != nil || page < 0 || page > alertsPageLimit {
+		return nil, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
+	}
+	groupID, err := strconv.ParseInt(r.Arg("alerts:page", 1), 10, 64)
+	if err != nil || groupID < 0 {
+		return nil, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
+	}
+	return s.alertsPage(ctx, r, groupID, page, true)
+}
+
+// alertsPage renders page (from 0) of the caller's open alerts, with
+// Previous and Next buttons when they do not fit one message.
+func (s *Service) alertsPage(ctx context.Context, r *Request, groupID int64, page int, update bool) (*Response, error) {
+	alerts, groups, err := s.alertService().OpenAlerts(ctx, actor(r), groupID)
 	if err != nil {
 		return nil, err
 	}
 	if len(alerts) == 0 {
-		return Ephemeral("No open alerts in your groups."), nil
+		msg := hearth.Message{Content: msgAlertsNone, Ephemeral: true}
+		if update {
+			return Update(msg), nil
+		}
+		return Reply(msg), nil
 	}
+	pages := alertPages(alerts, groups)
+	page = min(page, len(pages)-1) // the list may have shrunk since the button was shown
 	var b strings.Builder
-	fmt.Fprintf(&b, "**Open alerts** (%d)\n", len(alerts))
-	for i, a := range alerts {
-		if i == 20 {
-			fmt.Fprintf(&b, "…and %d more.", len(alerts)-20)
-			break
-		}
-		fmt.Fprintf(&b, "• **#%d** · %s · %s · urgency %s", a.ID, names[a.GroupID], hearth.Mention(a.UserID), a.Urgency.Label())
-		if a.Relapse {
-			b.WriteString(" · relapse")
-		}
-		fmt.Fprintf(&b, " · raised %s", hearth.Timestamp(a.CreatedAt, "R"))
-		if a.Status == hearth.AlertAcknowledged {
-			fmt.Fprintf(&b, " · acknowledged by %s", hearth.Mention(a.AckBy))
-		} else {
-			b.WriteString(" · **not acknowledged**")
-		}
-		b.WriteString("\n")
+	fmt.Fprintf(&b, "**Open alerts** (%d)", len(alerts))
+	if len(pages) > 1 {
+		fmt.Fprintf(&b, " · page %d of %d", page+1, len(pages))
 	}
+	b.WriteString("\n")
+	b.WriteString(pages[page])
 	b.WriteString("Close one with `/alerts resolve`.")
-	return Ephemeral(b.String()), nil
+	msg := hearth.Message{Content: b.String(), Ephemeral: true}
+	if len(pages) > 1 {
+		g := strconv.FormatInt(groupID, 10)
+		msg.Buttons = [][]hearth.Button{{
+			{Label: "Previous", CustomID: "alerts:page:" + strconv.Itoa(max(page-1, 0)) + ":" + g, Style: hearth.ButtonSecondary, Disabled: page == 0},
+			{Label: "Next", CustomID: "alerts:page:" + strconv.Itoa(min(page+1, len(pages)-1)) + ":" + g, Style: hearth.ButtonSecondary, Disabled: page == len(pages)-1},
+		}}
+	}
+	if update {
+		return Update(msg), nil
+	}
+	return Reply(msg), nil
 }
 
-// openAlerts returns the open alerts of the groups and the groups' names by id.
-func (s *Service) openAlerts(ctx context.Context, gs []*hearth.Group) ([]*hearth.Alert, map[int64]string, error) {
-	ids := make([]int64, len(gs))
-	names := make(map[int64]string, len(gs))
-	for i, g := range gs {
-		ids[i] = g.ID
-		names[g.ID] = g.Name
+// alertPages lays the alerts out in pages that each fit the budget.
+func alertPages(alerts []*hearth.Alert, groups map[int64]*hearth.Group) []string {
+	var pages []string
+	var b strings.Builder
+	n := 0
+	for _, a := range alerts {
+		line := alertLine(a, groups[a.GroupID])
+		if n > 0 && (n == alertsPageMax || b.Len()+len(line) > alertsPageBudget) {
+			pages = append(pages, b.String())
+			b.Reset()
+			n = 0
+		}
+		b.WriteString(line)
+		n++
 	}
-	alerts, err := s.Store.OpenAlerts(ctx, ids)
-	return alerts, names, err
+	return append(pages, b.String())
+}
+
+func alertLine(a *hearth.Alert, g *hearth.Group) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "• **#%d** · %s · %s · urgency %s", a.ID, clip(g.Name, hearth.MaxGroupName), hearth.Mention(a.UserID), a.Urgency.Label())
+	if a.Relapse {
+		b.WriteString(" · relapse")
+	}
+	fmt.Fprintf(&b, " · raised %s", hearth.Timestamp(a.CreatedAt, "R"))
+	if a.Status == hearth.AlertAcknowledged {
+		fmt.Fprintf(&b, " · acknowledged by %s", hearth.Mention(a.AckBy))
+	} else {
+		b.WriteString(" · **not acknowledged**")
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 func (s *Service) alertAutocomplete(ctx context.Context, r *Request) (*Response, error) {
 	if r.GuildID == "" {
 		return Choices(nil), nil
 	}
-	gs, err := s.groupsFor(ctx, r, scopePsychologist)
-	if err != nil || len(gs) == 0 {
-		return Choices(nil), err
-	}
-	alerts, names, err := s.openAlerts(ctx, gs)
-	if err != nil {
+	alerts, groups, err := s.alertService().OpenAlerts(ctx, actor(r), 0)
+	if hearth.ErrorCode(err) == hearth.EFORBIDDEN {
+		return Choices(nil), nil
+	} else if err != nil {
 		return nil, err
 	}
 	typed := r.String("alert")
@@ -119,116 +196,69 @@ func (s *Service) alertAutocomplete(ctx context.Context, r *Request) (*Response,
 		id := strconv.FormatInt(a.ID, 10)
 		if strings.HasPrefix(id, typed) {
 			// Choice names are seen only by the caller; they carry no member name.
-			out = append(out, Choice{Name: fmt.Sprintf("#%s · %s · urgency %s", id, names[a.GroupID], a.Urgency.Label()), Value: id})
+			out = append(out, Choice{Name: fmt.Sprintf("#%s · %s · urgency %s", id, groups[a.GroupID].Name, a.Urgency.Label()), Value: id})
 		}
 	}
 	return Choices(out), nil
 }
 
-// alertFor loads an alert the caller may act on: they must be one of its
-// recipients (its psychologists, or the clinical lead once escalated).
-func (s *Service) alertFor(ctx context.Context, r *Request, id int64) (*hearth.Alert, *hearth.Group, []*hearth.AlertDelivery, error) {
-	a, err := s.Store.Alert(ctx, id)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, nil, nil, hearth.Errorf(hearth.ENOTFOUND, "Alert #%d does not exist (it may have been erased at the member's request).", id)
-	} else if err != nil {
-		return nil, nil, nil, err
-	}
-	ds, err := s.Store.Deliveries(ctx, a.ID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if (r.GuildID != "" && a.GuildID != r.GuildID) || !hearth.IsRecipient(ds, r.User.ID) {
-		return nil, nil, nil, hearth.Errorf(hearth.EFORBIDDEN, "Alert #%d is not an alert of a group you coordinate. Only its group's psychologists (and the clinical lead, once it escalated) can act on it.", id)
-	}
-	g, err := s.Store.Group(ctx, a.GroupID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return a, g, ds, nil
-}
-
-func buttonAlertID(r *Request, route string) (int64, error) {
+// buttonAlert reads the alert id and the presser of an alert DM button.
+func buttonAlert(r *Request, route string) (int64, hearth.AlertActor, error) {
 	id, err := strconv.ParseInt(r.Arg(route, 0), 10, 64)
-	if err != nil {
-		return 0, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
+	if err != nil || id <= 0 {
+		return 0, hearth.AlertActor{}, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
 	}
-	return id, nil
+	a, err := buttonActor(r, route)
+	return id, a, err
 }
 
 // alertNote shows the note ephemerally: it is read from hearth's database
 // and never stored in a Discord message.
 func (s *Service) alertNote(ctx context.Context, r *Request) (*Response, error) {
-	id, err := buttonAlertID(r, "alert:note")
+	id, who, err := buttonAlert(r, "alert:note")
 	if err != nil {
 		return nil, err
 	}
-	a, g, _, err := s.alertFor(ctx, r, id)
+	acc, err := s.alertService().ViewNote(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
-	if !a.HasNote {
+	a := acc.Alert
+	if a.Note == "" {
 		return Ephemeral("The member left no note with this alert."), nil
 	}
-	// Only here is the note decrypted: acting on the alert never needs it.
-	note, err := s.Store.AlertNote(ctx, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.Audit(ctx, alertAudit(r, g, a, "alert.view_note")); err != nil {
-		return nil, err
-	}
-	quoted := "> " + strings.ReplaceAll(note, "\n", "\n> ")
+	quoted := "> " + strings.ReplaceAll(a.Note, "\n", "\n> ")
 	return Ephemeral(fmt.Sprintf("**Note from %s with alert #%d** (only you can see this; dismiss it when done):\n%s", hearth.Mention(a.UserID), a.ID, quoted)), nil
 }
 
 // alertAck acknowledges an alert: the pressed DM updates at once, the other
 // DMs are edited by the engine, and the member is told.
 func (s *Service) alertAck(ctx context.Context, r *Request) (*Response, error) {
-	id, err := buttonAlertID(r, "alert:ack")
+	id, who, err := buttonAlert(r, "alert:ack")
 	if err != nil {
 		return nil, err
 	}
-	a, g, ds, err := s.alertFor(ctx, r, id)
+	acc, err := s.alertService().Acknowledge(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
-	a, err = s.Store.TransitionAlert(ctx, a.ID, func(cur *hearth.Alert) ([]*hearth.Job, *hearth.AuditEntry, error) {
-		switch cur.Status {
-		case hearth.AlertAcknowledged:
-			return nil, nil, hearth.Errorf(hearth.ECONFLICT, "Alert #%d was already acknowledged by %s %s.", cur.ID, hearth.Mention(cur.AckBy), hearth.Timestamp(cur.AckAt, "R"))
-		case hearth.AlertResolved:
-			return nil, nil, hearth.Errorf(hearth.ECONFLICT, "Alert #%d was already resolved by %s.", cur.ID, hearth.Mention(cur.ResolvedBy))
-		}
-		cur.Status, cur.AckBy, cur.AckAt = hearth.AlertAcknowledged, r.User.ID, now(r)
-		au := alertAudit(r, g, cur, "alert.acknowledge")
-		return hearth.AlertChangedJobs(cur, ds, now(r)), &au, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.Log.Info("alert acknowledged", "alert", a.ID, "by", r.User.ID)
-	s.wake()
-	return s.alertButtonReply(r, a, g, ds)
+	s.Log.Info("alert acknowledged", "alert", id, "by", r.User.ID)
+	return Update(hearth.AlertDM(acc.Alert, acc.Group)), nil
 }
 
+// alertResolveButton resolves an alert from its DM; alert buttons exist
+// only on alert DMs, so the pressed message is the presser's own copy.
 func (s *Service) alertResolveButton(ctx context.Context, r *Request) (*Response, error) {
-	id, err := buttonAlertID(r, "alert:resolve")
+	id, who, err := buttonAlert(r, "alert:resolve")
 	if err != nil {
 		return nil, err
 	}
-	a, g, ds, err := s.resolve(ctx, r, id, "")
+	acc, err := s.alertService().Resolve(ctx, who, id, "")
 	if err != nil {
 		return nil, err
 	}
-	return s.alertButtonReply(r, a, g, ds)
-}
-
-// alertButtonReply updates the pressed message: alert buttons exist only on
-// alert DMs, so it is the presser's own copy of this alert (possibly pressed
-// before its message id was stored).
-func (s *Service) alertButtonReply(_ *Request, a *hearth.Alert, g *hearth.Group, _ []*hearth.AlertDelivery) (*Response, error) {
-	return Update(hearth.AlertDM(a, g)), nil
+	s.Log.Info("alert resolved", "alert", id, "by", r.User.ID)
+	return Update(hearth.AlertDM(acc.Alert, acc.Group)), nil
 }
 
 func (s *Service) alertsResolve(ctx context.Context, r *Request) (*Response, error) {
@@ -240,37 +270,10 @@ func (s *Service) alertsResolve(ctx context.Context, r *Request) (*Response, err
 	if n := utf8.RuneCountInString(note); n > hearth.MaxAlertNote {
 		return nil, hearth.Errorf(hearth.EINVALID, "The note is %d characters long; the limit is %d. The alert was not changed.", n, hearth.MaxAlertNote)
 	}
-	a, _, _, err := s.resolve(ctx, r, id, note)
+	acc, err := s.alertService().Resolve(ctx, actor(r), id, note)
 	if err != nil {
 		return nil, err
 	}
-	return Ephemeral(fmt.Sprintf("Alert #%d is resolved. Both alert messages will show it.", a.ID)), nil
-}
-
-// resolve closes an alert the caller may act on.
-func (s *Service) resolve(ctx context.Context, r *Request, id int64, note string) (*hearth.Alert, *hearth.Group, []*hearth.AlertDelivery, error) {
-	a, g, ds, err := s.alertFor(ctx, r, id)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	a, err = s.Store.TransitionAlert(ctx, a.ID, func(cur *hearth.Alert) ([]*hearth.Job, *hearth.AuditEntry, error) {
-		if cur.Status == hearth.AlertResolved {
-			return nil, nil, hearth.Errorf(hearth.ECONFLICT, "Alert #%d was already resolved by %s %s.", cur.ID, hearth.Mention(cur.ResolvedBy), hearth.Timestamp(cur.ResolvedAt, "R"))
-		}
-		cur.Status, cur.ResolvedBy, cur.ResolvedAt, cur.ResolutionNote = hearth.AlertResolved, r.User.ID, now(r), note
-		au := alertAudit(r, g, cur, "alert.resolve")
-		return hearth.AlertChangedJobs(cur, ds, now(r)), &au, nil
-	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	s.Log.Info("alert resolved", "alert", a.ID, "by", r.User.ID)
-	s.wake()
-	return a, g, ds, nil
-}
-
-func alertAudit(r *Request, g *hearth.Group, a *hearth.Alert, action string) hearth.AuditEntry {
-	au := audit(r, action, "alert:"+strconv.FormatInt(a.ID, 10))
-	au.GuildID = g.GuildID // buttons in DMs carry no guild
-	return au
+	s.Log.Info("alert resolved", "alert", id, "by", r.User.ID)
+	return Ephemeral(fmt.Sprintf("Alert #%d is resolved. Both alert messages will show it.", acc.Alert.ID)), nil
 }

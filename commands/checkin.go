@@ -152,6 +152,23 @@ func (s *Service) checkInAlert(ctx context.Context, r *Request) (*Response, erro
 	if err != nil {
 		return nil, err
 	}
+	// Only a member of the group raises its alerts: someone who left (or a
+	// forged meeting of another group or server) is shown where to get help.
+	member := g.GuildID == r.GuildID
+	if member {
+		if _, err := s.Store.Membership(ctx, g.ID, r.User.ID); hearth.ErrorCode(err) == hearth.ENOTFOUND {
+			member = false
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if !member {
+		settings, err := s.Store.GuildSettings(ctx, r.GuildID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, hearth.Errorf(hearth.EFORBIDDEN, msgCheckInAlertNotMember, settings.Crisis())
+	}
 	a, err := s.raiseAlertWith(ctx, r, g, hearth.UrgencyToday, false, "",
 		func(ctx context.Context, a *hearth.Alert, ds []*hearth.AlertDelivery, jobs []*hearth.Job) error {
 			return s.Store.CreateCheckInAlert(ctx, m.ID, r.User.ID, a, ds, jobs)

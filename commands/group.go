@@ -184,6 +184,14 @@ func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) 
 		}
 	}
 	before := *g
+	handover := r.UserOption("facilitator") != nil || r.UserOption("observer") != nil
+	if handover {
+		// Should this process die between the change and the hand-over
+		// below, this later one still hands the open alerts over.
+		if err := s.alertService().Reassign(ctx, g.GuildID, g.ID, reassignSafetyNet); err != nil {
+			return nil, err
+		}
+	}
 	g, err = s.Store.UpdateGroup(ctx, g.ID, func(cur *hearth.Group) error {
 		apply(cur)
 		return cur.Validate()
@@ -193,6 +201,13 @@ func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) 
 	}
 	s.Log.Info("group edited", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
 	msg := fmt.Sprintf("Saved **%s**.\n%s", g.Name, describeGroup(g))
+	if handover && (g.FacilitatorID != before.FacilitatorID || g.ObserverID != before.ObserverID) {
+		// An open alert belongs to the group's psychologists of now (SPEC §5).
+		if err := s.alertService().Reassign(ctx, g.GuildID, g.ID, 0); err != nil {
+			s.Log.Error("unable to hand over open alerts", "group", g.ID, "error", err)
+			msg += "\n" + msgHandOverLater
+		}
+	}
 	if g.Timezone != before.Timezone || g.LengthMinutes != before.LengthMinutes {
 		if err := s.replan(ctx, g.ID); err != nil {
 			s.Log.Error("unable to re-plan meetings", "group", g.ID, "error", err)

@@ -21,6 +21,7 @@ type Store interface {
 	hearth.CheckInStore
 	hearth.RotaStore
 	hearth.HistoryStore
+	hearth.SummaryRecipientStore
 }
 
 // Service holds what the handlers depend on. Its methods, one file per
@@ -29,6 +30,9 @@ type Service struct {
 	Store   Store
 	Discord hearth.Discord
 	Config  hearth.Config
+	// Alerts decides who may act on an alert and performs the actions (the
+	// web dashboard shares it); built from Store and Config when nil.
+	Alerts *hearth.AlertService
 	// Wake tells the delivery engine that new work is due now.
 	Wake func()
 	// Replan re-plans a group's meetings and their jobs after its schedule,
@@ -84,6 +88,11 @@ func guildOnly(r *Request) error {
 	}
 	return nil
 }
+
+// reassignSafetyNet delays the second hand-over of open alerts, enqueued
+// before a change of psychologist or lead: it finds nothing to do unless the
+// first, enqueued after the change, was lost with the process.
+const reassignSafetyNet = time.Minute
 
 // now returns the request's time, in UTC.
 func now(r *Request) time.Time { return r.Now.UTC() }

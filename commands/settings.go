@@ -112,8 +112,21 @@ func (s *Service) settingsLead(ctx context.Context, r *Request) (*Response, erro
 	if u.Bot {
 		return nil, hearth.Errorf(hearth.EINVALID, "%s is a bot; the clinical lead must be a person who can act on escalated alerts.", hearth.Mention(u.ID))
 	}
-	if err := s.updateSettings(ctx, r, "settings.lead", "user:"+u.ID, func(gs *hearth.GuildSettings) { gs.LeadID = u.ID }); err != nil {
+	// Should this process die between the change and the hand-over below,
+	// this later one still moves the escalated alerts.
+	if err := s.alertService().Reassign(ctx, r.GuildID, 0, reassignSafetyNet); err != nil {
 		return nil, err
+	}
+	old := ""
+	if err := s.updateSettings(ctx, r, "settings.lead", "user:"+u.ID, func(gs *hearth.GuildSettings) { old, gs.LeadID = gs.LeadID, u.ID }); err != nil {
+		return nil, err
+	}
+	if old != u.ID {
+		// Escalated open alerts move to the new lead (SPEC §5).
+		if err := s.alertService().Reassign(ctx, r.GuildID, 0, 0); err != nil {
+			s.Log.Error("unable to hand over escalated alerts", "guild", r.GuildID, "error", err)
+			return Ephemeralf("Saved. %s is the clinical lead: alerts not acknowledged in time reach them by DM, like a psychologist.\n%s", hearth.Mention(u.ID), msgHandOverLater), nil
+		}
 	}
 	return Ephemeralf("Saved. %s is the clinical lead: alerts not acknowledged in time reach them by DM, like a psychologist.", hearth.Mention(u.ID)), nil
 }

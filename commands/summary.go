@@ -26,30 +26,58 @@ func (s *Service) registerSummary(rt *Router) {
 // summaryDetails shows a meeting's psychologists each member's attendance,
 // mood and check-in note, in an ephemeral reply. Notes that do not fit come
 // in further pages behind a More notes button ("summary:details:ID:FROM").
+// Only the people the summary was sent to see them, and only while they are
+// psychologists of the group (SPEC §6); a psychologist who joined later sees
+// the totals. Whatever the ids a client sends, unknown and foreign meetings
+// get the same refusal, and malformed ids an answer.
 func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, error) {
 	id, err := strconv.ParseInt(r.Arg("summary:details", 0), 10, 64)
-	if err != nil {
-		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
+	if err != nil || id <= 0 {
+		return nil, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
 	}
-	from, _ := strconv.Atoi(r.Arg("summary:details", 1))
+	from := 0
+	if p := r.Arg("summary:details", 1); p != "" {
+		if from, err = strconv.Atoi(p); err != nil || from < 0 || from > detailsMaxFrom {
+			return nil, hearth.Errorf(hearth.EINVALID, msgDetailsBadPage)
+		}
+	}
+	refused := hearth.Errorf(hearth.EFORBIDDEN, msgDetailsRefused)
 	m, err := s.Store.Meeting(ctx, id)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "That meeting no longer exists (its group may have been deleted).")
+		return nil, refused
 	} else if err != nil {
 		return nil, err
 	}
 	g, err := s.Store.Group(ctx, m.GroupID)
-	if err != nil {
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, refused
+	} else if err != nil {
 		return nil, err
 	}
-	if !g.IsPsychologist(r.User.ID) {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "Only the facilitator and the observer of **%s** can see the details of its meetings.", g.Name)
+	if (r.GuildID != "" && g.GuildID != r.GuildID) || !g.IsPsychologist(r.User.ID) {
+		return nil, refused
 	}
-	members, err := s.Store.Members(ctx, g.ID)
+	sentTo, err := s.Store.IsSummaryRecipient(ctx, m.ID, r.User.ID)
 	if err != nil {
 		return nil, err
 	}
 	checkIns, err := s.Store.CheckIns(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !sentTo {
+		return detailsTotals(g, m, checkIns), nil
+	}
+	notes := 0
+	for _, c := range checkIns {
+		if c.Note != "" {
+			notes++
+		}
+	}
+	if from > 0 && from >= notes {
+		return nil, hearth.Errorf(hearth.EINVALID, msgDetailsBadPage)
+	}
+	members, err := s.Store.Members(ctx, g.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +87,20 @@ func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, er
 		return nil, err
 	}
 	return detailsReply(g, m, members, checkIns, from), nil
+}
+
+// detailsMaxFrom bounds the note index a More notes button may carry.
+const detailsMaxFrom = 10000
+
+// detailsTotals answers a psychologist the summary was not sent to (they
+// joined the group later): totals and the average mood, no member.
+func detailsTotals(g *hearth.Group, m *hearth.Meeting, checkIns []*hearth.CheckIn) *Response {
+	sum := hearth.Summarize(g, m, 0, checkIns)
+	mood := "not given"
+	if sum.Moods > 0 {
+		mood = fmt.Sprintf("%.1f / 5 (from %d check-ins)", sum.AvgMood, sum.Moods)
+	}
+	return Ephemeralf(msgDetailsTotalsOnly, g.Name, hearth.Timestamp(m.StartsAt, "F"), sum.Attended, mood)
 }
 
 // detailsReply renders one page of a meeting's details: the attendance

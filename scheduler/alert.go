@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -33,6 +34,7 @@ func (s *Alerts) Register() {
 	s.Engine.Register(hearth.JobAlertEscalate, s.escalate)
 	s.Engine.Register(hearth.JobAlertStaff, s.staff)
 	s.Engine.Register(hearth.JobAlertMember, s.member)
+	s.Engine.Register(hearth.JobAlertReassign, s.reassign)
 }
 
 // load reads the alert and its group; an alert erased meanwhile cancels the job.
@@ -69,7 +71,8 @@ func (s *Alerts) delivery(ctx context.Context, alertID int64, userID string) (*h
 // Discord returns the first message if a retry repeats a send that worked.
 func nonce(j *hearth.Job) string { return "hj" + strconv.FormatInt(j.ID, 36) }
 
-// deliver sends the alert DM to one recipient, once.
+// deliver sends the alert DM to one recipient, once, if they may still act
+// on the alert (a hand-over may have revoked them meanwhile).
 func (s *Alerts) deliver(ctx context.Context, j *hearth.Job) (string, error) {
 	a, g, err := s.load(ctx, j)
 	if err != nil {
@@ -79,8 +82,18 @@ func (s *Alerts) deliver(ctx context.Context, j *hearth.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if !d.Active() {
+		return "", ErrCancelled
+	}
 	if d.MessageID != "" {
 		return d.MessageID, nil // sent before a crash: nothing to do
+	}
+	settings, err := s.Store.GuildSettings(ctx, a.GuildID)
+	if err != nil {
+		return "", fmt.Errorf("load guild settings: %w", err)
+	}
+	if !hearth.MayActOnAlert(a, g, settings.LeadID, d.RecipientID) {
+		return "", ErrCancelled // replaced meanwhile: the reassign job revokes the delivery
 	}
 	if d.ChannelID == "" {
 		ch, err := s.Discord.DMChannel(ctx, d.RecipientID)
@@ -103,14 +116,27 @@ func (s *Alerts) deliver(ctx context.Context, j *hearth.Job) (string, error) {
 		return "", fmt.Errorf("save dm message: %w", err)
 	}
 	s.Log.Info("alert delivered", "alert", a.ID, "recipient", d.RecipientID, "role", d.Role)
+	if !d.Active() {
+		// Revoked while the DM was on its way: it must say the alert passed on.
+		edit := hearth.AlertJob(hearth.JobAlertEdit, a, d.RecipientID, "", s.Engine.Now(), "edit", "late", id)
+		if err := s.Engine.Jobs.EnqueueJobs(ctx, edit); err != nil {
+			return "", fmt.Errorf("enqueue edit of a revoked dm: %w", err)
+		}
+		s.Engine.Wake()
+		return id, nil
+	}
+	if err := s.afterOutcome(ctx, a, g, settings, d); err != nil {
+		return "", err
+	}
 	return id, nil
 }
 
 // deliveryFailed handles a recipient Discord will not let hearth DM — DMs
 // closed (50007, 50278), or any other refusal retrying cannot fix, such as a
-// deleted account: the staff channel hears at once (content-free) and the
-// member is told it may take longer. Transient failures are returned for the
-// engine to retry; an alert is never dropped on a refusal without a fallback.
+// deleted account: the member is told it may take longer, and the staff
+// channel and escalation follow from what the other deliveries became
+// (afterOutcome). Transient failures are returned for the engine to retry;
+// an alert is never dropped on a refusal without a fallback.
 func (s *Alerts) deliveryFailed(ctx context.Context, a *hearth.Alert, g *hearth.Group, d *hearth.AlertDelivery, err error) error {
 	if hearth.Failure(err) == hearth.FailRetry {
 		return err
@@ -121,15 +147,78 @@ func (s *Alerts) deliveryFailed(ctx context.Context, a *hearth.Alert, g *hearth.
 	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
 		return fmt.Errorf("mark delivery unreachable: %w", err)
 	}
-	now := s.Engine.Now()
-	jobs := []*hearth.Job{
-		hearth.AlertJob(hearth.JobAlertStaff, a, d.RecipientID, hearth.StaffUnreachable, now, "staff", "unreachable", d.RecipientID),
+	if !d.Active() {
+		return nil // revoked meanwhile: nobody waits for this DM
 	}
 	if d.Role != hearth.RoleLead {
-		jobs = append(jobs, hearth.AlertJob(hearth.JobAlertMember, a, a.UserID, "delay", now, "member", "delay"))
+		member := hearth.AlertJob(hearth.JobAlertMember, a, a.UserID, "delay", s.Engine.Now(), "member", "delay")
+		if err := s.Engine.Jobs.EnqueueJobs(ctx, member); err != nil {
+			return fmt.Errorf("enqueue member notice: %w", err)
+		}
+	}
+	settings, err := s.Store.GuildSettings(ctx, a.GuildID)
+	if err != nil {
+		return fmt.Errorf("load guild settings: %w", err)
+	}
+	return s.afterOutcome(ctx, a, g, settings, d)
+}
+
+// afterOutcome runs once delivery d was sent or found unreachable, and says
+// only what is then known to be true (SPEC §5). When no current
+// psychologist can be reached, the alert escalates at once. When one could
+// not be reached and another was told, the staff channel hears it. When the
+// clinical lead's DM of an alert no psychologist could receive went out (or
+// could not), the staff channel hears who was told. Each delivery writes its
+// outcome before reading the others', so the last of two concurrent
+// outcomes sees both.
+func (s *Alerts) afterOutcome(ctx context.Context, a *hearth.Alert, g *hearth.Group, settings *hearth.GuildSettings, d *hearth.AlertDelivery) error {
+	ds, err := s.Store.Deliveries(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("load deliveries: %w", err)
+	}
+	var psych []*hearth.AlertDelivery
+	sent, unreachable := 0, 0
+	for _, x := range ds {
+		if x.Active() && x.Role != hearth.RoleLead && g.IsPsychologist(x.RecipientID) {
+			psych = append(psych, x)
+			switch x.Status {
+			case hearth.DeliverySent:
+				sent++
+			case hearth.DeliveryUnreachable:
+				unreachable++
+			}
+		}
+	}
+	noneReached := len(psych) > 0 && unreachable == len(psych)
+	now := s.Engine.Now()
+	esc := strconv.Itoa(a.Escalations)
+	var jobs []*hearth.Job
+	switch {
+	case d.Role == hearth.RoleLead && d.Status == hearth.DeliverySent && noneReached:
+		jobs = append(jobs, hearth.AlertJob(hearth.JobAlertStaff, a, "", hearth.StaffNoneLeadTold, now, "staff", hearth.StaffNoneLeadTold, esc))
+	case d.Role == hearth.RoleLead && d.Status == hearth.DeliveryUnreachable:
+		reason := hearth.StaffLeadUnreachable
+		if noneReached {
+			reason = hearth.StaffNoneLeadUnreachable
+		}
+		jobs = append(jobs, hearth.AlertJob(hearth.JobAlertStaff, a, d.RecipientID, reason, now, "staff", reason, esc))
+	case d.Role == hearth.RoleLead:
+	case noneReached:
+		if a.Status == hearth.AlertOpen {
+			jobs = append(jobs, hearth.EscalationJob(a, now, hearth.EscalationUnreachable, hearth.EscalationUnreachable))
+		}
+	case unreachable > 0 && sent > 0:
+		for _, x := range psych {
+			if x.Status == hearth.DeliveryUnreachable {
+				jobs = append(jobs, hearth.AlertJob(hearth.JobAlertStaff, a, x.RecipientID, hearth.StaffUnreachable, now, "staff", "unreachable", x.RecipientID))
+			}
+		}
+	}
+	if len(jobs) == 0 {
+		return nil
 	}
 	if err := s.Engine.Jobs.EnqueueJobs(ctx, jobs...); err != nil {
-		return fmt.Errorf("enqueue unreachable notices: %w", err)
+		return fmt.Errorf("enqueue alert notices: %w", err)
 	}
 	s.Engine.Wake()
 	return nil
@@ -145,7 +234,7 @@ func (s *Alerts) warnIfNobody(ctx context.Context, a *hearth.Alert) {
 		return
 	}
 	for _, d := range ds {
-		if d.Status != hearth.DeliveryUnreachable {
+		if d.Active() && d.Status != hearth.DeliveryUnreachable {
 			return
 		}
 	}
@@ -161,27 +250,28 @@ func (s *Alerts) warnIfNobody(ctx context.Context, a *hearth.Alert) {
 		"alert", a.ID, "group", a.GroupID, "guild", a.GuildID)
 }
 
-// remind sends a psychologist the escalation reminder DM.
+// remind sends a current psychologist the escalation reminder DM.
 func (s *Alerts) remind(ctx context.Context, j *hearth.Job) (string, error) {
 	a, g, err := s.load(ctx, j)
 	if err != nil {
 		return "", err
 	}
-	if a.Status != hearth.AlertOpen {
+	if a.Status != hearth.AlertOpen || !g.IsPsychologist(j.UserID) {
 		return "", ErrCancelled
 	}
 	d, _, err := s.delivery(ctx, a.ID, j.UserID)
 	if err != nil {
 		return "", err
 	}
-	if d.Status == hearth.DeliveryUnreachable || d.ChannelID == "" {
+	if !d.Active() || d.Status == hearth.DeliveryUnreachable || d.ChannelID == "" {
 		return "", ErrCancelled
 	}
 	msg := hearth.AlertReminderDM(a, g, s.Config.EscalateAfter(a.Urgency))
 	return s.Discord.Send(ctx, d.ChannelID, &msg, nonce(j))
 }
 
-// edit brings one recipient's alert DM up to date.
+// edit brings one recipient's alert DM up to date; the DM of someone who may
+// no longer act on the alert says it passed on, and nothing else.
 func (s *Alerts) edit(ctx context.Context, j *hearth.Job) (string, error) {
 	a, g, err := s.load(ctx, j)
 	if err != nil {
@@ -195,6 +285,9 @@ func (s *Alerts) edit(ctx context.Context, j *hearth.Job) (string, error) {
 		return "", ErrCancelled // not sent yet: the send renders the current state
 	}
 	msg := hearth.AlertDM(a, g)
+	if !d.Active() {
+		msg = hearth.AlertPassedDM(a, g)
+	}
 	if err := s.Discord.Edit(ctx, d.ChannelID, d.MessageID, &msg); err != nil {
 		if hearth.Failure(err) == hearth.FailGone {
 			return "", ErrCancelled // the recipient deleted the DM
@@ -204,53 +297,128 @@ func (s *Alerts) edit(ctx context.Context, j *hearth.Job) (string, error) {
 	return d.MessageID, nil
 }
 
-// escalate runs when an alert must have been acknowledged: if it is still
-// open, both psychologists are DMed again, the clinical lead gets the alert
-// and the staff channel a content-free notice.
+// escalate runs when an alert must have been acknowledged, or at once when
+// no current psychologist could be reached: if it is still open, the
+// clinical lead gets the alert (with its buttons) and the staff channel a
+// content-free notice; when it was not acknowledged in time, both current
+// psychologists are DMed again. The job's number makes a retried
+// escalation run once.
 func (s *Alerts) escalate(ctx context.Context, j *hearth.Job) (string, error) {
 	a, g, err := s.load(ctx, j)
 	if err != nil {
 		return "", err
 	}
-	if a.Status != hearth.AlertOpen {
-		return "", ErrCancelled
-	}
+	n, reason := hearth.ParseEscalationArg(j.Arg)
 	settings, err := s.Store.GuildSettings(ctx, a.GuildID)
 	if err != nil {
 		return "", fmt.Errorf("load guild settings: %w", err)
 	}
 	now := s.Engine.Now()
 	lead := settings.LeadID
-	if lead != "" && !g.IsPsychologist(lead) {
-		if _, err := s.Store.AddDelivery(ctx, &hearth.AlertDelivery{AlertID: a.ID, RecipientID: lead, Role: hearth.RoleLead, Status: hearth.DeliveryPending}); err != nil {
-			return "", fmt.Errorf("add lead delivery: %w", err)
-		}
-	} else {
+	if g.IsPsychologist(lead) {
 		lead = ""
 	}
-	_, err = s.Store.TransitionAlert(ctx, a.ID, func(cur *hearth.Alert) ([]*hearth.Job, *hearth.AuditEntry, error) {
-		if cur.Status != hearth.AlertOpen || !cur.EscalatedAt.IsZero() {
-			return nil, nil, ErrCancelled
+	_, err = s.Store.ReassignAlert(ctx, a.ID, func(cur *hearth.Alert, ds []*hearth.AlertDelivery) ([]*hearth.AlertDelivery, []*hearth.Job, *hearth.AuditEntry, error) {
+		if cur.Status != hearth.AlertOpen || cur.Escalations >= n {
+			return nil, nil, nil, ErrCancelled
 		}
-		cur.EscalatedAt = now
-		var jobs []*hearth.Job
-		for _, p := range g.Psychologists() {
-			jobs = append(jobs, hearth.AlertJob(hearth.JobAlertRemind, cur, p, "", now, "remind", p))
+		cur.Escalations, cur.EscalatedAt = n, now
+		changed, jobs := hearth.SyncAlertDeliveries(cur, ds, g, settings.LeadID, s.Config, now)
+		// What the lead's delivery already was, before this escalation.
+		var leadWas hearth.DeliveryStatus
+		for _, d := range ds {
+			if d.RecipientID == lead && d.Active() {
+				leadWas = d.Status
+			}
 		}
-		if lead != "" {
-			jobs = append(jobs, hearth.AlertJob(hearth.JobAlertDM, cur, lead, hearth.RoleLead, now, "dm", lead))
+		step := strconv.Itoa(n)
+		staff := func(reason string) {
+			jobs = append(jobs, hearth.AlertJob(hearth.JobAlertStaff, cur, "", reason, now, "staff", reason, step))
 		}
-		if settings.StaffChannelID != "" {
-			jobs = append(jobs, hearth.AlertJob(hearth.JobAlertStaff, cur, "", hearth.StaffEscalated, now, "staff", "escalated"))
+		switch {
+		case reason != hearth.EscalationUnreachable:
+			for _, p := range g.Psychologists() {
+				jobs = append(jobs, hearth.AlertJob(hearth.JobAlertRemind, cur, p, "", now, "remind", step, p))
+			}
+			if settings.StaffChannelID != "" {
+				staff(hearth.StaffEscalated)
+			}
+		case settings.LeadID == "":
+			staff(hearth.StaffNoneNoLead)
+		case lead == "":
+			staff(hearth.StaffNoneLeadUnreachable) // the lead is one of the unreachable psychologists
+		case leadWas == hearth.DeliverySent:
+			staff(hearth.StaffNoneLeadTold)
+		case leadWas == hearth.DeliveryUnreachable:
+			staff(hearth.StaffNoneLeadUnreachable)
+			// otherwise the lead's DM, once sent or refused, tells the staff (afterOutcome)
 		}
-		audit := &hearth.AuditEntry{GuildID: cur.GuildID, ActorID: "hearth", Action: "alert.escalate", Target: "alert:" + strconv.FormatInt(cur.ID, 10)}
-		return jobs, audit, nil
+		audit := &hearth.AuditEntry{GuildID: cur.GuildID, ActorID: "hearth", Action: "alert.escalate"}
+		return changed, jobs, audit, nil
 	})
 	if err != nil {
 		return "", err
 	}
-	s.Log.Warn("alert escalated", "alert", a.ID, "group", g.ID, "lead", lead != "", "staff_channel", settings.StaffChannelID != "")
+	s.Log.Warn("alert escalated", "alert", a.ID, "group", g.ID, "reason", reason, "lead", lead != "", "staff_channel", settings.StaffChannelID != "")
 	s.Engine.Wake()
+	return "", nil
+}
+
+// errUnchanged ends a reassignment that had nothing to change.
+var errUnchanged = errors.New("nothing to reassign")
+
+// reassign hands the open alerts of a group (or of every group of a
+// server) to the people who may act on them now: SyncAlertDeliveries on
+// each, in its own transaction.
+func (s *Alerts) reassign(ctx context.Context, j *hearth.Job) (string, error) {
+	var gs []*hearth.Group
+	guild := j.GuildID
+	if j.GroupID != 0 {
+		g, err := s.Store.Group(ctx, j.GroupID)
+		if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+			return "", ErrCancelled
+		} else if err != nil {
+			return "", fmt.Errorf("load group: %w", err)
+		}
+		gs, guild = []*hearth.Group{g}, g.GuildID
+	} else {
+		var err error
+		if gs, err = s.Store.Groups(ctx, guild); err != nil {
+			return "", fmt.Errorf("load groups: %w", err)
+		}
+	}
+	settings, err := s.Store.GuildSettings(ctx, guild)
+	if err != nil {
+		return "", fmt.Errorf("load guild settings: %w", err)
+	}
+	now := s.Engine.Now()
+	moved := 0
+	for _, g := range gs {
+		alerts, err := s.Store.OpenAlerts(ctx, []int64{g.ID})
+		if err != nil {
+			return "", err
+		}
+		for _, a := range alerts {
+			_, err := s.Store.ReassignAlert(ctx, a.ID, func(cur *hearth.Alert, ds []*hearth.AlertDelivery) ([]*hearth.AlertDelivery, []*hearth.Job, *hearth.AuditEntry, error) {
+				changed, jobs := hearth.SyncAlertDeliveries(cur, ds, g, settings.LeadID, s.Config, now)
+				if len(changed) == 0 && len(jobs) == 0 {
+					return nil, nil, nil, errUnchanged
+				}
+				return changed, jobs, &hearth.AuditEntry{GuildID: cur.GuildID, ActorID: "hearth", Action: "alert.reassign"}, nil
+			})
+			switch {
+			case errors.Is(err, errUnchanged) || hearth.ErrorCode(err) == hearth.ENOTFOUND:
+			case err != nil:
+				return "", err
+			default:
+				moved++
+			}
+		}
+	}
+	if moved > 0 {
+		s.Log.Info("alerts reassigned", "guild", guild, "group", j.GroupID, "alerts", moved)
+		s.Engine.Wake()
+	}
 	return "", nil
 }
 

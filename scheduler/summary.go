@@ -16,6 +16,7 @@ type SummaryStore interface {
 	hearth.MembershipStore
 	hearth.CheckInStore
 	hearth.HistoryStore
+	hearth.SummaryRecipientStore
 }
 
 // Summaries DMs each psychologist the summary of a meeting that ended.
@@ -72,6 +73,11 @@ func (s *Summaries) send(ctx context.Context, j *hearth.Job) (string, error) {
 	id, err := s.Discord.Send(ctx, ch, &msg, nonce(j))
 	if err != nil {
 		return "", s.failed(j, m, err)
+	}
+	// Details answers only the people the summary went to (SPEC §6). A
+	// failure here retries the job, whose nonce returns the same message.
+	if err := s.Store.AddSummaryRecipient(ctx, m.ID, j.UserID); err != nil {
+		return "", err
 	}
 	s.Log.Info("meeting summary sent", "meeting", m.ID, "group", g.ID, "recipient", j.UserID)
 	return id, nil

@@ -32,6 +32,8 @@ type alertRow struct {
 	EscalatedAt sql.NullTime
 	// ResolutionNote is the psychologist's closing note, encrypted like Note.
 	ResolutionNote string
+	Revision       int
+	Escalations    int
 }
 
 func (alertRow) TableName() string { return "alerts" }
@@ -57,6 +59,7 @@ func newAlertRow(a *hearth.Alert) *alertRow {
 		Urgency: string(a.Urgency), Relapse: a.Relapse, HasNote: a.Note != "" || a.HasNote, Status: string(a.Status),
 		CreatedAt: utc(a.CreatedAt), AckBy: a.AckBy, AckAt: nullTime(a.AckAt),
 		ResolvedBy: a.ResolvedBy, ResolvedAt: nullTime(a.ResolvedAt), EscalatedAt: nullTime(a.EscalatedAt),
+		Revision: a.Revision, Escalations: a.Escalations,
 	}
 }
 
@@ -74,6 +77,7 @@ func (db *DB) alert(r *alertRow) *hearth.Alert {
 		Status: hearth.AlertStatus(r.Status), CreatedAt: r.CreatedAt.UTC(),
 		AckBy: r.AckBy, AckAt: fromNull(r.AckAt), ResolvedBy: r.ResolvedBy,
 		ResolvedAt: fromNull(r.ResolvedAt), EscalatedAt: fromNull(r.EscalatedAt),
+		Revision: r.Revision, Escalations: r.Escalations,
 	}
 }
 
@@ -256,11 +260,14 @@ func (db *DB) AddDelivery(ctx context.Context, d *hearth.AlertDelivery) (*hearth
 }
 
 // UpdateDelivery saves a delivery's channel, message and status, or returns
-// ENOTFOUND.
+// ENOTFOUND. A delivery revoked meanwhile (its recipient may no longer act
+// on the alert) stays revoked: d.Status says so on return.
 func (db *DB) UpdateDelivery(ctx context.Context, d *hearth.AlertDelivery) error {
 	now := db.now()
+	revoked := string(hearth.DeliveryRevoked)
 	res := db.gorm.WithContext(ctx).Model(&deliveryRow{}).Where("id = ?", d.ID).Updates(map[string]any{
-		"channel_id": d.ChannelID, "message_id": d.MessageID, "status": string(d.Status), "updated_at": now,
+		"channel_id": d.ChannelID, "message_id": d.MessageID, "updated_at": now,
+		"status": gorm.Expr("CASE WHEN status = ? THEN status ELSE ? END", revoked, string(d.Status)),
 	})
 	if res.Error != nil {
 		return fmt.Errorf("update delivery %d: %w", d.ID, res.Error)
@@ -269,6 +276,11 @@ func (db *DB) UpdateDelivery(ctx context.Context, d *hearth.AlertDelivery) error
 		return hearth.Errorf(hearth.ENOTFOUND, "That alert delivery does not exist.")
 	}
 	d.UpdatedAt = now
+	var status string
+	if err := db.gorm.WithContext(ctx).Raw("SELECT status FROM alert_deliveries WHERE id = ?", d.ID).Scan(&status).Error; err != nil {
+		return fmt.Errorf("update delivery %d: %w", d.ID, err)
+	}
+	d.Status = hearth.DeliveryStatus(status)
 	return nil
 }
 
@@ -288,6 +300,7 @@ func (db *DB) TransitionAlert(ctx context.Context, id int64, fn func(*hearth.Ale
 			return fmt.Errorf("transition alert %d: %w", id, err)
 		}
 		a := db.alert(&row)
+		a.Revision = row.Revision + 1
 		jobs, audit, err := fn(a)
 		if err != nil {
 			return err

@@ -126,7 +126,7 @@ func TestDB_TransitionAlert(t *testing.T) {
 			if stored.Status != hearth.AlertAcknowledged || !stored.AckAt.Equal(testNow) || note != "secret" {
 				t.Fatalf("stored %+v", stored)
 			}
-			if _, err := db.Job(ctx, hearth.AlertKey(a.ID, "member", "ack")); err != nil {
+			if _, err := db.Job(ctx, hearth.AlertKey(a.ID, "member", "ack", "r1")); err != nil {
 				t.Fatal("job of the transition not enqueued")
 			}
 			log, _ := db.AuditLog(ctx, "guild", 1, 0)

@@ -175,6 +175,24 @@ var migrations = []migration{
 	{8, "an index of the leases of held jobs", []string{
 		`CREATE INDEX jobs_held_lease ON jobs (lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL`,
 	}},
+	// An open alert belongs to the group's psychologists of now: a hand-over
+	// or a second acknowledgement makes new jobs, keyed by the alert's
+	// revision; escalations are numbered so a retried one runs once. The
+	// summary's Details answers only the people that summary was sent to;
+	// the summaries already sent are taken from their finished jobs.
+	{9, "alert revisions and escalation numbers; who each meeting summary was sent to", []string{
+		`ALTER TABLE alerts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0`,
+		`ALTER TABLE alerts ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0`,
+		`CREATE TABLE summary_recipients (
+			meeting_id BIGINT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+			user_id TEXT NOT NULL,
+			sent_at {ts} NOT NULL,
+			PRIMARY KEY (meeting_id, user_id))`,
+		`INSERT INTO summary_recipients (meeting_id, user_id, sent_at)
+			SELECT DISTINCT j.meeting_id, j.user_id, j.updated_at FROM jobs j
+			JOIN meetings m ON m.id = j.meeting_id
+			WHERE j.kind = 'meeting.summary' AND j.status = 'done' AND j.user_id <> ''`,
+	}},
 	// has_note lets delivery, acknowledgement, escalation and listing run
 	// without the note's key; migrationFuncs[10] then binds every note to
 	// its row (AES-GCM additional data), so a copied ciphertext fails.

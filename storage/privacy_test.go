@@ -188,7 +188,7 @@ func TestDB_EraseUser(t *testing.T) {
 				len(after.Alerts) != 1 || len(after.Deliveries[w.otherAlert.ID]) != 2 {
 				t.Errorf("other's data changed: %+v", after)
 			}
-			if _, err := db.Job(ctx, hearth.AlertKey(w.otherAlert.ID, "escalate")); err != nil {
+			if _, err := db.Job(ctx, hearth.AlertKey(w.otherAlert.ID, "escalate", "1")); err != nil {
 				t.Errorf("other's alert lost its escalation: %v", err)
 			}
 			g2, err := db.UserData(ctx, "g2", me)

@@ -40,7 +40,8 @@ func TestAlerts_ListAndResolve(t *testing.T) {
 		mustEphemeral(t, h.slash(otherFac, "alerts list"), "No open alerts")
 	})
 	t.Run("ErrUnknownAlert", func(t *testing.T) {
-		mustEphemeral(t, h.slash(h.fac, "alerts resolve", discordtest.Int("alert", 99)), "does not exist")
+		// The same refusal as another group's alert: nobody learns what exists.
+		mustEphemeral(t, h.slash(h.fac, "alerts resolve", discordtest.Int("alert", 99)), "not an alert of a group you coordinate")
 	})
 	t.Run("Autocomplete", func(t *testing.T) {
 		ix := h.fake.Autocomplete(h.as(h.fac), "alerts resolve", "alert", discordtest.Str("alert", ""))

@@ -45,6 +45,10 @@ type App struct {
 	Bot     *bot.Bot
 	Router  *commands.Router
 	Log     *slog.Logger
+	// Alerts is the one place that decides who may act on an alert, and
+	// acknowledges, resolves and shows notes: the commands and buttons use
+	// it, and so must the web dashboard.
+	Alerts *hearth.AlertService
 	// Retention purges data past each server's retention once a day.
 	Retention *scheduler.Retention
 	// Monitor serves /healthz and /metrics; nil when [http] listen is empty.
@@ -103,7 +107,8 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Engine = scheduler.NewEngine(db, o.Now, o.Logger)
 	a.Planner = scheduler.NewPlanner(db, o.Now, cfg.Scheduler.Horizon, o.Logger)
 	a.Planner.Wake = a.Engine.Wake
-	svc := &commands.Service{Store: db, Config: cfg, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger}
+	a.Alerts = &hearth.AlertService{Store: db, Config: cfg.Alerts, Now: o.Now, Wake: a.Engine.Wake}
+	svc := &commands.Service{Store: db, Config: cfg, Alerts: a.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger}
 	svc.Register(a.Router)
 	a.Bot, err = bot.New(bot.Options{
 		Discord:    cfg.Discord,
