@@ -46,7 +46,7 @@ func TestDB_EraseUser_KeepsRecipientWork(t *testing.T) {
 
 		_, err := db.EraseUser(ctx, "guild", "obs", hearth.AuditEntry{ActorID: "obs", Action: "privacy.delete"})
 		noErr(t, err)
-		for _, key := range []string{"alert:" + itoa(someone.ID) + ":dm:obs", "meeting:7:summary:obs", "alert:" + itoa(someone.ID) + ":escalate"} {
+		for _, key := range []string{"alert:" + itoa(someone.ID) + ":dm:obs", "meeting:7:summary:obs", "alert:" + itoa(someone.ID) + ":escalate:1"} {
 			if j, err := db.Job(ctx, key); err != nil || j.Status != hearth.JobPending {
 				t.Errorf("job %s after the recipient's erasure: %+v %v", key, j, err)
 			}

@@ -22,7 +22,7 @@ func TestDB_ReassignAlert(t *testing.T) {
 				return changed, jobs, &hearth.AuditEntry{ActorID: "hearth", Action: "alert.reassign"}, nil
 			})
 			noErr(t, err)
-			if got.Revision != 1 || got.Note != "secret" {
+			if got.Revision != 1 || !got.HasNote || got.Note != "" {
 				t.Fatalf("returned %+v", got)
 			}
 			ds, err := db.Deliveries(ctx, a.ID)
@@ -39,8 +39,11 @@ func TestDB_ReassignAlert(t *testing.T) {
 			}
 			stored, err := db.Alert(ctx, a.ID)
 			noErr(t, err)
-			if stored.Revision != 1 || stored.Note != "secret" {
+			if stored.Revision != 1 || !stored.HasNote {
 				t.Errorf("stored %+v", stored)
+			}
+			if note, err := db.AlertNote(ctx, a.ID); err != nil || note != "secret" {
+				t.Errorf("note after the hand-over: %q %v", note, err)
 			}
 		})
 		t.Run("ErrFnChangesNothing", func(t *testing.T) {

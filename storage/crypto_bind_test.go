@@ -93,8 +93,8 @@ func TestDB_MigrateBindsNotes(t *testing.T) {
 			if err := noKeys.Migrate(ctx); err == nil {
 				t.Fatal("migrated notes without a key")
 			}
-			if v, _ := noKeys.SchemaVersion(ctx); v != 8 {
-				t.Fatalf("version %d after a failed migration, want 8", v)
+			if v, _ := noKeys.SchemaVersion(ctx); v != 9 {
+				t.Fatalf("version %d after a failed migration, want 9", v)
 			}
 		})
 		t.Run("OK", func(t *testing.T) {
