@@ -40,6 +40,14 @@ func (db *DB) UserData(ctx context.Context, guildID, userID string) (*hearth.Use
 		if err := tx.Where("guild_id = ? AND user_id = ?", guildID, userID).Order("created_at, id").Find(&as).Error; err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
+		var ps []presenceRow
+		if err := tx.Where("user_id = ? AND group_id IN (?)", userID, guildGroups(tx, guildID)).
+			Order("joined_at, id").Find(&ps).Error; err != nil {
+			return fmt.Errorf("presence: %w", err)
+		}
+		for i := range ps {
+			d.Presence = append(d.Presence, ps[i].domain())
+		}
 		groupIDs := []int64{}
 		for _, m := range ms {
 			d.Memberships = append(d.Memberships, m.domain())
@@ -156,6 +164,11 @@ func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit heart
 			return fmt.Errorf("check-ins: %w", res.Error)
 		}
 		out.CheckIns = int(res.RowsAffected)
+		res = tx.Where("user_id = ? AND group_id IN (?)", userID, guildGroups(tx, guildID)).Delete(&presenceRow{})
+		if res.Error != nil {
+			return fmt.Errorf("presence: %w", res.Error)
+		}
+		out.Presence = int(res.RowsAffected)
 		res = tx.Where("user_id = ? AND group_id IN (?)", userID, guildGroups(tx, guildID)).Delete(&membershipRow{})
 		if res.Error != nil {
 			return fmt.Errorf("memberships: %w", res.Error)
@@ -217,6 +230,17 @@ func (db *DB) PurgeOlderThan(ctx context.Context, guildID string, t time.Time) (
 			return fmt.Errorf("check-ins: %w", res.Error)
 		}
 		out.CheckIns = int(res.RowsAffected)
+		// Presence and session notes go with the check-ins of their time.
+		res = tx.Where("group_id IN (?) AND joined_at < ?", guildGroups(tx, guildID), t).Delete(&presenceRow{})
+		if res.Error != nil {
+			return fmt.Errorf("presence: %w", res.Error)
+		}
+		out.Presence = int(res.RowsAffected)
+		res = tx.Where("group_id IN (?) AND created_at < ?", guildGroups(tx, guildID), t).Delete(&sessionNoteRow{})
+		if res.Error != nil {
+			return fmt.Errorf("session notes: %w", res.Error)
+		}
+		out.Notes = int(res.RowsAffected)
 		var alertIDs []int64
 		if err := tx.Model(&alertRow{}).Where("guild_id = ? AND status = ? AND resolved_at < ?", guildID, hearth.AlertResolved, t).
 			Pluck("id", &alertIDs).Error; err != nil {

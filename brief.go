@@ -1,0 +1,143 @@
+package hearth
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// JobMeetingBrief DMs one psychologist (Job.UserID) the brief of a meeting
+// (Job.MeetingID) before it starts; Arg is the start it was planned for, in
+// Unix seconds, so a brief of a meeting that moved is dropped.
+const JobMeetingBrief JobKind = "meeting.brief"
+
+// BriefJobs returns the brief DMs of a meeting, one per psychologist, due
+// before its start, if that is still ahead of now.
+func BriefJobs(m *Meeting, g *Group, before time.Duration, now time.Time) []*Job {
+	due := m.StartsAt.Add(-before)
+	if before <= 0 || !due.After(now) {
+		return nil
+	}
+	var jobs []*Job
+	for _, p := range g.Psychologists() {
+		jobs = append(jobs, &Job{
+			Kind: JobMeetingBrief, Key: MeetingKey(m.ID, "brief", p), Priority: PriorityMeeting,
+			DueAt: due.UTC(), GuildID: g.GuildID, GroupID: g.ID, MeetingID: m.ID, UserID: p,
+			Arg: strconv.FormatInt(m.StartsAt.Unix(), 10),
+		})
+	}
+	return jobs
+}
+
+// AlertBrief is what the brief says of an alert: never its note.
+type AlertBrief struct {
+	ID        int64
+	Urgency   Urgency
+	Relapse   bool
+	Status    AlertStatus
+	CreatedAt time.Time
+}
+
+// MeetingStats is one past meeting in the brief.
+type MeetingStats struct {
+	Meeting  *Meeting
+	Attended int
+	Members  int // active members expected
+	Moods    int
+	AvgMood  float64
+}
+
+// Brief is what both psychologists learn before a meeting (SPEC §12).
+type Brief struct {
+	Group   *Group
+	Meeting *Meeting
+	Since   time.Time // the end of the previous meeting, or the group's creation
+	Away    []string  // members away for this meeting
+	Joined  []string  // members who joined since Since
+	Alerts  []*AlertBrief
+	Past    []*MeetingStats // the last four meetings, oldest first
+}
+
+// BriefStore reads what the brief needs besides meetings and members.
+type BriefStore interface {
+	// AlertsSince returns the group's alerts raised at or after t, oldest
+	// first, without their notes.
+	AlertsSince(ctx context.Context, groupID int64, t time.Time) ([]*AlertBrief, error)
+}
+
+// briefListMax bounds the names listed in a brief; more are counted.
+const briefListMax = 40
+
+// BriefDM is the pre-meeting brief by DM. It holds counts, urgencies and
+// mentions, never a note or a member's own mood.
+func BriefDM(b *Brief) Message {
+	var fields []EmbedField
+	names := func(ids []string) string {
+		if len(ids) == 0 {
+			return "nobody"
+		}
+		shown := ids
+		if len(shown) > briefListMax {
+			shown = shown[:briefListMax]
+		}
+		out := mentions(shown)
+		if len(ids) > len(shown) {
+			out += fmt.Sprintf(" and %d more", len(ids)-len(shown))
+		}
+		return out
+	}
+	fields = append(fields,
+		EmbedField{Name: "Away", Value: names(b.Away)},
+		EmbedField{Name: "Joined since the last meeting", Value: names(b.Joined)})
+	open := 0
+	var lines []string
+	for _, a := range b.Alerts {
+		if a.Status != AlertResolved {
+			open++
+		}
+		if len(lines) < 10 {
+			l := fmt.Sprintf("#%d · %s", a.ID, a.Urgency.Label())
+			if a.Relapse {
+				l += " · relapse"
+			}
+			if a.Status != AlertResolved {
+				l += " · **still open**"
+			} else {
+				l += " · resolved"
+			}
+			lines = append(lines, l+" · "+Timestamp(a.CreatedAt, "f"))
+		}
+	}
+	alerts := fmt.Sprintf("%d raised, %d still open", len(b.Alerts), open)
+	if len(lines) > 0 {
+		alerts += "\n" + strings.Join(lines, "\n")
+		if len(b.Alerts) > len(lines) {
+			alerts += fmt.Sprintf("\n… and %d more (see `/alerts list`)", len(b.Alerts)-len(lines))
+		}
+	}
+	fields = append(fields, EmbedField{Name: "Alerts since the last meeting", Value: alerts})
+	var past []string
+	for _, p := range b.Past {
+		mood := "no mood given"
+		if p.Moods > 0 {
+			mood = fmt.Sprintf("mood %.1f / 5", p.AvgMood)
+		}
+		past = append(past, fmt.Sprintf("%s · %d of %d attended · %s", Timestamp(p.Meeting.StartsAt, "d"), p.Attended, p.Members, mood))
+	}
+	if len(past) == 0 {
+		past = []string{"no earlier meetings"}
+	}
+	fields = append(fields, EmbedField{Name: "Last meetings", Value: strings.Join(past, "\n")})
+	return Message{
+		Content: fmt.Sprintf("Brief for the **%s** meeting %s (%s).", b.Group.Name, Timestamp(b.Meeting.StartsAt, "F"), Timestamp(b.Meeting.StartsAt, "R")),
+		Embeds:  []Embed{{Title: "Before the meeting", Fields: fields}},
+	}
+}
+
+// BriefUnreachableNotice tells the staff channel that a psychologist could
+// not get the brief by DM: the group only, no member and no content.
+func BriefUnreachableNotice(g *Group, psychologistID string) Message {
+	return Message{Content: fmt.Sprintf("⚠️ hearth could not DM %s the pre-meeting brief of **%s**: their DMs are closed.", Mention(psychologistID), g.Name)}
+}
