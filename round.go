@@ -194,3 +194,23 @@ type RoundStore interface {
 	// fn reporting false saves nothing.
 	UpdateRound(ctx context.Context, meetingID int64, fn func(*RoundState) (bool, error)) (*RoundState, bool, error)
 }
+
+// AttachRound adds the round section and its buttons to msg, the last (or
+// only) part of a meeting's start post: the part that presses edit.
+func AttachRound(msg *Message, r *Rota, s *RoundState) {
+	if r == nil || len(r.Order) == 0 {
+		return
+	}
+	section, buttons := RoundSection(r, s)
+	msg.Content += "\n\n" + section
+	msg.Buttons = buttons
+}
+
+// RoundPost is the start post of m with its round: what a press edits the
+// post to. Edits ping nobody.
+func RoundPost(g *Group, m *Meeting, s *RoundState) Message {
+	msg := StartPost(g, m)
+	msg.MentionUsers = nil
+	AttachRound(&msg, m.Rota, s)
+	return msg
+}

@@ -41,6 +41,12 @@ type Meetings struct {
 	Discord hearth.Discord
 	CatchUp time.Duration
 	Log     *slog.Logger
+	// Rounds keeps the round of each meeting (its buttons are on the start
+	// post); nil: start posts carry no round.
+	Rounds hearth.RoundStore
+	// Presence records voice presence and the attendance it earns; nil:
+	// none.
+	Presence *Presence
 }
 
 // Register registers the meeting job handlers on the engine.
@@ -229,10 +235,27 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
 		return "", ErrMissed
 	}
+	if s.Presence != nil {
+		if err := s.Presence.MeetingStarted(ctx, g, m); err != nil {
+			return "", err
+		}
+	}
 	msg := hearth.StartPost(g, m)
+	round := hearth.NewRound(m.ID, g.ChannelID, "")
+	if s.Rounds != nil {
+		hearth.AttachRound(&msg, m.Rota, round)
+	}
 	id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
 	if err != nil {
 		return "", s.postFailed(ctx, g, m, j, err)
+	}
+	if s.Rounds != nil {
+		// A retry after a crash gets the same message back (the nonce) and
+		// saves the round then; a round saved already is kept.
+		round.MessageID = id
+		if err := s.Rounds.SaveRound(ctx, round); err != nil {
+			return "", err
+		}
 	}
 	s.Log.Info("meeting started", "meeting", m.ID, "group", g.ID, "message", id)
 	return id, nil
@@ -253,6 +276,13 @@ func (s *Meetings) end(ctx context.Context, j *hearth.Job) (string, error) {
 		return "", nil
 	case j.Arg != hearth.EndArg(m):
 		return "", ErrCancelled // the length changed: a re-plan queued the right end
+	}
+	if s.Presence != nil {
+		// Before the status changes, so a crash in between records it on
+		// the retry; a member's own check-in always wins.
+		if _, err := s.Presence.Attend(ctx, g, m); err != nil {
+			return "", err
+		}
 	}
 	if m.Rota != nil {
 		members, err := s.Store.Members(ctx, g.ID)
