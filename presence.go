@@ -2,6 +2,7 @@ package hearth
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -116,4 +117,31 @@ type PresenceStore interface {
 	CloseAllPresence(ctx context.Context, meetingID int64, keep map[string]bool, at time.Time) (int, error)
 	// Presence returns the intervals of a meeting, oldest first.
 	Presence(ctx context.Context, meetingID int64) ([]*PresenceInterval, error)
+}
+
+// VoiceObserver is told of the voice states Discord sends; the bot calls it
+// from the gateway and it decides, at once, what to keep.
+type VoiceObserver interface {
+	// VoiceState handles one VOICE_STATE_UPDATE.
+	VoiceState(ctx context.Context, vs VoiceState) error
+	// VoiceSnapshot handles the voice states of a GUILD_CREATE: everyone in
+	// voice in that guild when the connection started.
+	VoiceSnapshot(ctx context.Context, guildID string, states []VoiceState) error
+}
+
+// Staff notice reasons about a group's voice channel.
+const (
+	StaffVoiceGone     = "voice-gone"      // the voice channel no longer exists
+	StaffVoiceNoAccess = "voice-forbidden" // hearth cannot see the voice channel
+)
+
+// VoiceProblemNotice is the staff-channel notice when hearth cannot see a
+// group's voice channel, so presence cannot count attendance: the group
+// only, no member and no content.
+func VoiceProblemNotice(g *Group, reason string) Message {
+	why := "its voice channel no longer exists"
+	if reason == StaffVoiceNoAccess {
+		why = "hearth is not allowed to see its voice channel"
+	}
+	return Message{Content: fmt.Sprintf("⚠️ hearth cannot take attendance from voice for **%s**: %s. An admin can pick a voice channel with `/group edit voice`, or give hearth the View Channel permission there.", g.Name, why)}
 }

@@ -58,7 +58,13 @@ func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, er
 	if err := s.Store.Audit(ctx, au); err != nil {
 		return nil, err
 	}
-	return detailsReply(g, m, members, checkIns, from), nil
+	resp := detailsReply(g, m, members, checkIns, from)
+	if from == 0 {
+		if err := s.sessionNotesButton(ctx, resp, m); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
 }
 
 // detailsReply renders one page of a meeting's details: the attendance

@@ -239,6 +239,9 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 		if err := s.Presence.MeetingStarted(ctx, g, m); err != nil {
 			return "", err
 		}
+		if err := s.checkVoice(ctx, g, m); err != nil {
+			return "", err
+		}
 	}
 	msg := hearth.StartPost(g, m)
 	round := hearth.NewRound(m.ID, g.ChannelID, "")
@@ -375,6 +378,6 @@ func (s *Meetings) staff(ctx context.Context, j *hearth.Job) (string, error) {
 	if settings.StaffChannelID == "" {
 		return "", ErrCancelled
 	}
-	msg := hearth.ChannelProblemNotice(g, j.Arg)
+	msg := staffNotice(g, j.Arg)
 	return s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
 }

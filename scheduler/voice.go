@@ -1,0 +1,56 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hearthbot/hearth"
+)
+
+// checkVoice reports, like a refused post, a group voice channel hearth
+// cannot see when a meeting starts: without it, presence counts nobody.
+// The staff channel gets one content-free notice per meeting. A transient
+// failure is only logged: it must not hold up the start post.
+func (s *Meetings) checkVoice(ctx context.Context, g *hearth.Group, m *hearth.Meeting) error {
+	namer, ok := s.Discord.(ChannelNamer)
+	if g.VoiceChannelID == "" || !ok {
+		return nil
+	}
+	_, err := namer.ChannelName(ctx, g.VoiceChannelID)
+	var reason string
+	switch {
+	case err == nil:
+		return nil
+	case hearth.Failure(err) == hearth.FailGone:
+		reason = hearth.StaffVoiceGone
+	case hearth.Failure(err) == hearth.FailForbidden:
+		reason = hearth.StaffVoiceNoAccess
+	default:
+		s.Log.Warn("unable to check a group's voice channel", "group", g.ID, "meeting", m.ID, "error", err)
+		return nil
+	}
+	s.Log.Error("unable to see a group's voice channel", "group", g.ID, "meeting", m.ID, "channel", g.VoiceChannelID, "reason", reason)
+	settings, err := s.Store.GuildSettings(ctx, g.GuildID)
+	if err != nil {
+		return fmt.Errorf("load guild settings: %w", err)
+	}
+	if settings.StaffChannelID == "" {
+		return nil
+	}
+	staff := hearth.MeetingJob(hearth.JobMeetingStaff, m, g, "", reason, s.Engine.Now(), hearth.MeetingKey(m.ID, "staff", reason))
+	if err := s.Engine.Jobs.EnqueueJobs(ctx, staff); err != nil {
+		return fmt.Errorf("queue staff notice: %w", err)
+	}
+	s.Engine.Wake()
+	return nil
+}
+
+// staffNotice is the staff-channel notice of a problem with a group's
+// channels, by reason.
+func staffNotice(g *hearth.Group, reason string) hearth.Message {
+	switch reason {
+	case hearth.StaffVoiceGone, hearth.StaffVoiceNoAccess:
+		return hearth.VoiceProblemNotice(g, reason)
+	}
+	return hearth.ChannelProblemNotice(g, reason)
+}
