@@ -54,6 +54,7 @@ type Bot struct {
 	connected atomic.Bool
 	obs       Observer
 	voice     hearth.VoiceObserver
+	voiceT    voiceTracker
 
 	inflight     sync.WaitGroup
 	closing      atomic.Bool
@@ -118,9 +119,10 @@ func New(o Options) (*Bot, error) {
 	// GUILD_VOICE_STATES is not privileged; intents are fixed when the
 	// connection identifies, so hearth always asks for it (SPEC §12).
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildVoiceStates
-	// Voice states are passed to the voice observer, which keeps only a
-	// group's members in its meeting's window; discordgo keeps none.
-	s.State.TrackVoice = false
+	// discordgo's state keeps the current voice states in memory, in
+	// order (see voice.go); the voice observer stores only a group's
+	// members in its meeting's window.
+	s.State.TrackVoice = true
 	if o.Discord.ShardCount > 1 {
 		s.ShardID = o.Discord.ShardID
 		s.ShardCount = o.Discord.ShardCount

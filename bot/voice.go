@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -12,13 +13,76 @@ import (
 // voiceTimeout bounds the handling of one voice event.
 const voiceTimeout = 10 * time.Second
 
-// onVoiceState passes a VOICE_STATE_UPDATE to the voice observer, which
-// keeps only what concerns a group's members in its meeting's window.
-func (b *Bot) onVoiceState(_ *discordgo.Session, v *discordgo.VoiceStateUpdate) {
-	if b.voice == nil || v.VoiceState == nil || v.GuildID == "" || b.closing.Load() {
+// voiceTracker serialises the handling of voice events and counts them.
+//
+// discordgo runs each event's handlers in a goroutine of its own, so two
+// updates of one user may be handled out of order. Its state, updated in
+// order before the handlers run, holds everyone's current voice channel in
+// memory (never stored or logged by hearth); a handler, under one lock,
+// reads the user's channel from there instead of from its event, so the
+// last handler to run always acts on the latest state.
+type voiceTracker struct {
+	mu      sync.Mutex // held while one voice event is handled
+	cmu     sync.Mutex
+	handled int64
+	changed chan struct{} // closed and replaced at every handled event
+}
+
+func (v *voiceTracker) done() {
+	v.cmu.Lock()
+	v.handled++
+	if v.changed != nil {
+		close(v.changed)
+	}
+	v.changed = make(chan struct{})
+	v.cmu.Unlock()
+}
+
+// VoiceEvents returns how many voice events (updates and GUILD_CREATE
+// snapshots) the bot has handled.
+func (b *Bot) VoiceEvents() int64 {
+	b.voiceT.cmu.Lock()
+	defer b.voiceT.cmu.Unlock()
+	return b.voiceT.handled
+}
+
+// WaitVoiceEvents waits until the bot has handled at least n voice events.
+func (b *Bot) WaitVoiceEvents(ctx context.Context, n int64) error {
+	for {
+		b.voiceT.cmu.Lock()
+		if b.voiceT.handled >= n {
+			b.voiceT.cmu.Unlock()
+			return nil
+		}
+		if b.voiceT.changed == nil {
+			b.voiceT.changed = make(chan struct{})
+		}
+		ch := b.voiceT.changed
+		b.voiceT.cmu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// onVoiceState passes a user's current voice channel to the voice
+// observer, which keeps only a group's members in its meeting's window.
+func (b *Bot) onVoiceState(s *discordgo.Session, v *discordgo.VoiceStateUpdate) {
+	if v.VoiceState == nil || v.GuildID == "" {
 		return
 	}
-	vs := hearth.VoiceState{GuildID: v.GuildID, ChannelID: v.ChannelID, UserID: v.UserID}
+	defer b.voiceT.done()
+	if b.voice == nil || b.closing.Load() {
+		return
+	}
+	b.voiceT.mu.Lock()
+	defer b.voiceT.mu.Unlock()
+	vs := hearth.VoiceState{GuildID: v.GuildID, UserID: v.UserID}
+	if cur, err := s.State.VoiceState(v.GuildID, v.UserID); err == nil {
+		vs.ChannelID = cur.ChannelID
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), voiceTimeout)
 	defer cancel()
 	if err := b.voice.VoiceState(ctx, vs); err != nil {
@@ -26,29 +90,27 @@ func (b *Bot) onVoiceState(_ *discordgo.Session, v *discordgo.VoiceStateUpdate) 
 	}
 }
 
-// onGuildCreate passes the voice states of a GUILD_CREATE, the snapshot of
-// who is in voice when a connection starts, and then drops them from
-// discordgo's state: hearth keeps no voice state it has no use for.
+// onGuildCreate passes the voice states of a GUILD_CREATE, who is in voice
+// when a connection starts, as the state holds them now.
 func (b *Bot) onGuildCreate(s *discordgo.Session, g *discordgo.GuildCreate) {
 	if g.Guild == nil || g.Unavailable {
 		return
 	}
-	var states []hearth.VoiceState
-	s.State.Lock()
-	for _, v := range g.VoiceStates {
-		if v != nil && v.ChannelID != "" {
-			states = append(states, hearth.VoiceState{GuildID: g.ID, ChannelID: v.ChannelID, UserID: v.UserID})
-		}
-	}
-	g.VoiceStates = nil
-	s.State.Unlock()
-	if sg, err := s.State.Guild(g.ID); err == nil {
-		s.State.Lock()
-		sg.VoiceStates = nil
-		s.State.Unlock()
-	}
-	if b.voice == nil {
+	defer b.voiceT.done()
+	if b.voice == nil || b.closing.Load() {
 		return
+	}
+	b.voiceT.mu.Lock()
+	defer b.voiceT.mu.Unlock()
+	var states []hearth.VoiceState
+	if sg, err := s.State.Guild(g.ID); err == nil {
+		s.State.RLock()
+		for _, v := range sg.VoiceStates {
+			if v != nil && v.ChannelID != "" {
+				states = append(states, hearth.VoiceState{GuildID: g.ID, ChannelID: v.ChannelID, UserID: v.UserID})
+			}
+		}
+		s.State.RUnlock()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), voiceTimeout)
 	defer cancel()

@@ -7,6 +7,8 @@ const (
 	msgVoiceOption = "The voice or stage channel its meetings are held in"
 	msgNotVoice    = "<#%s> is not a voice or stage channel. Pick the channel where the group meets."
 
+	msgFromPresence = "in voice, did not check in"
+
 	msgRoundRefused = "Only the group's facilitator and observer can move the round."
 	msgRoundGone    = "This round is not available any more."
 

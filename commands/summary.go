@@ -132,6 +132,9 @@ func detailsReply(g *hearth.Group, m *hearth.Meeting, members []*hearth.Membersh
 }
 
 func moodText(c *hearth.CheckIn) string {
+	if c.FromPresence {
+		return msgFromPresence
+	}
 	if c.Mood == 0 {
 		return "no mood given"
 	}

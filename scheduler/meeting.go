@@ -231,10 +231,6 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if s.late(m.StartsAt) {
-		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
-		return "", ErrMissed
-	}
 	if s.Presence != nil {
 		if err := s.Presence.MeetingStarted(ctx, g, m); err != nil {
 			return "", err
@@ -242,6 +238,10 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 		if err := s.checkVoice(ctx, g, m); err != nil {
 			return "", err
 		}
+	}
+	if s.late(m.StartsAt) {
+		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
+		return "", ErrMissed
 	}
 	msg := hearth.StartPost(g, m)
 	round := hearth.NewRound(m.ID, g.ChannelID, "")
