@@ -65,7 +65,7 @@ func TestDB_UpdateRound(t *testing.T) {
 		rota := &hearth.Rota{Order: []string{"a", "b"}, Sharers: []string{"b"}}
 		noErr(t, db.SaveRound(ctx, hearth.NewRound(m.ID, "c", "msg1")))
 		noErr(t, db.SaveRound(ctx, hearth.NewRound(m.ID, "c", "msg2"))) // kept: the first
-		for _, step := range []int{0, 0} { // the second is stale
+		for _, step := range []int{0, 0} {                              // the second is stale
 			_, _, err := db.UpdateRound(ctx, m.ID, func(s *hearth.RoundState) (bool, error) { return s.Apply(rota, hearth.RoundNext, step) })
 			noErr(t, err)
 		}
@@ -76,6 +76,16 @@ func TestDB_UpdateRound(t *testing.T) {
 		}
 		_, err = db.Round(ctx, 999)
 		wantCode(t, err, hearth.ENOTFOUND)
+		t.Run("ErasedFromRounds", func(t *testing.T) {
+			noErr(t, db.Join(ctx, &hearth.Membership{GroupID: g.ID, UserID: "a"}))
+			_, err := db.EraseUser(ctx, "guild", "a", hearth.AuditEntry{Action: hearth.AuditPrivacyDelete})
+			noErr(t, err)
+			s, err := db.Round(ctx, m.ID)
+			noErr(t, err)
+			if len(s.Done) != 0 {
+				t.Fatalf("erased user still in the round: %+v", s)
+			}
+		})
 	})
 }
 

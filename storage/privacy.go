@@ -49,6 +49,9 @@ func (db *DB) UserData(ctx context.Context, guildID, userID string) (*hearth.Use
 			d.Presence = append(d.Presence, ps[i].domain())
 		}
 		groupIDs := []int64{}
+		for _, p := range d.Presence {
+			groupIDs = append(groupIDs, p.GroupID)
+		}
 		for _, m := range ms {
 			d.Memberships = append(d.Memberships, m.domain())
 			groupIDs = append(groupIDs, m.GroupID)
@@ -175,6 +178,9 @@ func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit heart
 		}
 		out.Memberships = int(res.RowsAffected)
 		if err := db.eraseFromRotas(tx, guildID, userID); err != nil {
+			return err
+		}
+		if err := db.eraseFromRounds(tx, guildID, userID); err != nil {
 			return err
 		}
 		if audit.GuildID == "" {

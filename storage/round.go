@@ -101,3 +101,33 @@ func (db *DB) UpdateRound(ctx context.Context, meetingID int64, fn func(*hearth.
 	})
 	return out, changed, err
 }
+
+// eraseFromRounds removes the user from the done and skipped lists of the
+// rounds of the guild's meetings.
+func (db *DB) eraseFromRounds(tx *gorm.DB, guildID, userID string) error {
+	var rows []roundRow
+	err := tx.Where(`meeting_id IN (?) AND (done LIKE ? ESCAPE '\' OR skipped LIKE ? ESCAPE '\')`,
+		tx.Model(&meetingRow{}).Select("id").Where("group_id IN (?)", guildGroups(tx, guildID)),
+		"%"+escapeLike(userID)+"%", "%"+escapeLike(userID)+"%").Find(&rows).Error
+	if err != nil {
+		return fmt.Errorf("rounds: %w", err)
+	}
+	for _, r := range rows {
+		s := r.domain()
+		drop := func(ids []string) []string {
+			out := ids[:0]
+			for _, id := range ids {
+				if id != userID {
+					out = append(out, id)
+				}
+			}
+			return out
+		}
+		s.Done, s.Skipped = drop(s.Done), drop(s.Skipped)
+		if err := tx.Model(&roundRow{}).Where("meeting_id = ?", r.MeetingID).
+			Updates(map[string]any{"done": strings.Join(s.Done, ","), "skipped": strings.Join(s.Skipped, ",")}).Error; err != nil {
+			return fmt.Errorf("round of meeting %d: %w", r.MeetingID, err)
+		}
+	}
+	return nil
+}

@@ -141,6 +141,16 @@ func TestMeeting_VoicePresence(t *testing.T) {
 		r := h.press(h.obs, dm, "summary:details:"+strconv.FormatInt(m.ID, 10))
 		mustEphemeral(t, r, "<@"+mb[0]+"> — ✅ attended · in voice", "<@"+mb[3]+"> — ✅ attended · mood 4/5")
 	})
+	t.Run("RosterAndReportSayFromVoice", func(t *testing.T) {
+		group := discordtest.Str("group", "Anxiety Circle")
+		roster := replyText(h.slash(h.fac, "roster", group))
+		mustContain(t, roster, "attended 1/1 (100%), 1 from voice")
+		if strings.Count(roster, "from voice") != 2 {
+			t.Errorf("roster says 'from voice' %d times, want 2 (members 1 and 2):\n%s", strings.Count(roster, "from voice"), roster)
+		}
+		report := replyText(h.slash(h.fac, "report", group))
+		mustContain(t, report, "Attended  Voice  Mood", "       3      2   4.0")
+	})
 	t.Run("PrivacyShowsExportsErases", func(t *testing.T) {
 		d, err := h.app.DB.UserData(h.ctx(), h.guild, mb[0])
 		if err != nil || len(d.Presence) != 1 {
