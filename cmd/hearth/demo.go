@@ -110,7 +110,7 @@ type demo struct {
 	stop  func() error
 
 	guild, channel, staff string
-	voice                 string // the group's voice channel
+	voice                 string            // the group's voice channel
 	names                 map[string]string // user id → display name
 	users                 map[string]string // display name → user id
 	seen                  map[string]string // message id → last text printed
