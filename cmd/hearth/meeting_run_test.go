@@ -353,3 +353,24 @@ func TestNotes(t *testing.T) {
 		}
 	})
 }
+
+func TestMeeting_PresenceRowsBounded(t *testing.T) {
+	h := start(t)
+	g, voice := h.voiceGroup()
+	h.advanceTo(firstMeeting)
+	m := h.firstMeetingOf(g)
+	// Mutes, unmutes and camera toggles re-send a state in the same
+	// channel: they must not add rows. Each leave and return adds one.
+	for range 100 {
+		h.voice(h.members[0], voice)
+	}
+	h.voice(h.members[0], "")
+	h.voice(h.members[0], voice)
+	ivs, err := h.app.DB.Presence(h.ctx(), m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ivs) != 2 {
+		t.Fatalf("%d presence rows after 100 updates in one channel and one return, want 2", len(ivs))
+	}
+}
