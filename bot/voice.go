@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -118,3 +119,24 @@ func (b *Bot) onGuildCreate(s *discordgo.Session, g *discordgo.GuildCreate) {
 		b.log.Error("unable to record voice presence snapshot", "guild", g.ID, "error", err)
 	}
 }
+
+// CheckVoiceChannel reports whether hearth can see a voice channel: a
+// *hearth.SendError with FailGone when it no longer exists, FailForbidden
+// when hearth lacks View Channel there (Discord then sends no voice states
+// of it), nil when it can.
+func (b *Bot) CheckVoiceChannel(ctx context.Context, channelID string) error {
+	// Asked of Discord, not of the state: once a meeting, and a deletion
+	// the gateway has not delivered yet is seen.
+	if _, err := b.s.Channel(channelID, discordgo.WithContext(ctx)); err != nil {
+		return classify(err)
+	}
+	if u := b.s.State.User; u != nil {
+		perms, err := b.s.State.UserChannelPermissions(u.ID, channelID)
+		if err == nil && perms&discordgo.PermissionViewChannel == 0 {
+			return &hearth.SendError{Failure: hearth.FailForbidden, Status: 403, Code: codeMissingAccess, Err: errNoView}
+		}
+	}
+	return nil
+}
+
+var errNoView = errors.New("no View Channel permission")

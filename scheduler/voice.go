@@ -7,16 +7,29 @@ import (
 	"github.com/hearthbot/hearth"
 )
 
+// VoiceChecker is implemented by a hearth.Discord that can tell whether
+// hearth sees a voice channel (exists, and View Channel allowed).
+type VoiceChecker interface {
+	CheckVoiceChannel(ctx context.Context, channelID string) error
+}
+
 // checkVoice reports, like a refused post, a group voice channel hearth
 // cannot see when a meeting starts: without it, presence counts nobody.
 // The staff channel gets one content-free notice per meeting. A transient
 // failure is only logged: it must not hold up the start post.
 func (s *Meetings) checkVoice(ctx context.Context, g *hearth.Group, m *hearth.Meeting) error {
-	namer, ok := s.Discord.(ChannelNamer)
-	if g.VoiceChannelID == "" || !ok {
+	if g.VoiceChannelID == "" {
 		return nil
 	}
-	_, err := namer.ChannelName(ctx, g.VoiceChannelID)
+	var err error
+	switch d := s.Discord.(type) {
+	case VoiceChecker:
+		err = d.CheckVoiceChannel(ctx, g.VoiceChannelID)
+	case ChannelNamer:
+		_, err = d.ChannelName(ctx, g.VoiceChannelID)
+	default:
+		return nil
+	}
 	var reason string
 	switch {
 	case err == nil:
