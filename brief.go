@@ -8,27 +8,46 @@ import (
 	"time"
 )
 
-// JobMeetingBrief DMs one psychologist (Job.UserID) the brief of a meeting
-// (Job.MeetingID) before it starts; Arg is the start it was planned for, in
-// Unix seconds, so a brief of a meeting that moved is dropped.
+// JobMeetingBrief DMs one psychologist of a meeting's group the brief
+// before it starts. Arg is "<role>:<start>" (RoleFacilitator or
+// RoleObserver, and the start it was planned for in Unix seconds): the
+// recipient is whoever holds that role when it is sent, so a psychologist
+// replaced meanwhile gets no brief and their successor does; a brief of a
+// meeting that moved is dropped.
 const JobMeetingBrief JobKind = "meeting.brief"
 
-// BriefJobs returns the brief DMs of a meeting, one per psychologist, due
-// before its start, if that is still ahead of now.
+// BriefJobs returns the brief DMs of a meeting, one per psychologist role,
+// due before its start, if that is still ahead of now.
 func BriefJobs(m *Meeting, g *Group, before time.Duration, now time.Time) []*Job {
 	due := m.StartsAt.Add(-before)
 	if before <= 0 || !due.After(now) {
 		return nil
 	}
 	var jobs []*Job
-	for _, p := range g.Psychologists() {
+	for _, role := range []string{RoleFacilitator, RoleObserver} {
 		jobs = append(jobs, &Job{
-			Kind: JobMeetingBrief, Key: MeetingKey(m.ID, "brief", p), Priority: PriorityMeeting,
-			DueAt: due.UTC(), GuildID: g.GuildID, GroupID: g.ID, MeetingID: m.ID, UserID: p,
-			Arg: strconv.FormatInt(m.StartsAt.Unix(), 10),
+			Kind: JobMeetingBrief, Key: MeetingKey(m.ID, "brief", role), Priority: PriorityMeeting,
+			DueAt: due.UTC(), GuildID: g.GuildID, GroupID: g.ID, MeetingID: m.ID,
+			Arg: role + ":" + strconv.FormatInt(m.StartsAt.Unix(), 10),
 		})
 	}
 	return jobs
+}
+
+// BriefRecipient returns who gets the brief job j of m's group g now, and
+// false when the job no longer applies (the meeting moved).
+func BriefRecipient(j *Job, g *Group, m *Meeting) (string, bool) {
+	role, start, _ := strings.Cut(j.Arg, ":")
+	if start != strconv.FormatInt(m.StartsAt.Unix(), 10) {
+		return "", false
+	}
+	switch role {
+	case RoleFacilitator:
+		return g.FacilitatorID, true
+	case RoleObserver:
+		return g.ObserverID, true
+	}
+	return "", false
 }
 
 // AlertBrief is what the brief says of an alert: never its note.

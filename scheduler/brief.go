@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +19,15 @@ type BriefStore interface {
 	hearth.HistoryStore
 	hearth.GuildStore
 	hearth.BriefStore
+}
+
+// briefNonce tells apart the sends of one job to two recipients (a
+// psychologist replaced between two tries), within Discord's 25 characters.
+func briefNonce(userID string) string {
+	if len(userID) > 4 {
+		userID = userID[len(userID)-4:]
+	}
+	return "b" + userID
 }
 
 // briefPastMeetings is how many earlier meetings the brief shows.
@@ -52,34 +60,35 @@ func (s *Briefs) send(ctx context.Context, j *hearth.Job) (string, error) {
 	} else if err != nil {
 		return "", fmt.Errorf("load group: %w", err)
 	}
+	to, ok := hearth.BriefRecipient(j, g, m)
 	switch {
-	case m.Status == hearth.MeetingCancelled || j.Arg != strconv.FormatInt(m.StartsAt.Unix(), 10):
+	case m.Status == hearth.MeetingCancelled || !ok:
 		return "", ErrCancelled // skipped, or moved: a re-plan plans its own
-	case !g.IsPsychologist(j.UserID):
-		return "", ErrCancelled // no longer a psychologist of the group
 	case !s.Engine.Now().Before(m.StartsAt):
-		s.Log.Warn("meeting brief missed", "meeting", m.ID, "group", g.ID, "recipient", j.UserID)
+		s.Log.Warn("meeting brief missed", "meeting", m.ID, "group", g.ID, "recipient", to)
 		return "", ErrMissed // a brief after the start helps nobody
 	}
 	b, err := s.brief(ctx, g, m)
 	if err != nil {
 		return "", err
 	}
-	ch, ok := strings.CutPrefix(j.Result, dmPrefix)
-	if !ok {
-		if ch, err = s.Discord.DMChannel(ctx, j.UserID); err != nil {
-			return "", s.failed(ctx, j, g, m, err)
+	// The DM channel is saved with its recipient: after a replacement the
+	// successor's own channel is opened.
+	ch, saved := strings.CutPrefix(j.Result, dmPrefix+to+":")
+	if !saved {
+		if ch, err = s.Discord.DMChannel(ctx, to); err != nil {
+			return "", s.failed(ctx, j, g, m, to, err)
 		}
-		if err := s.Engine.SaveResult(ctx, j, dmPrefix+ch); err != nil {
+		if err := s.Engine.SaveResult(ctx, j, dmPrefix+to+":"+ch); err != nil {
 			return "", err
 		}
 	}
 	msg := hearth.BriefDM(b)
-	id, err := s.Discord.Send(ctx, ch, &msg, nonce(j))
+	id, err := s.Discord.Send(ctx, ch, &msg, nonce(j)+briefNonce(to))
 	if err != nil {
-		return "", s.failed(ctx, j, g, m, err)
+		return "", s.failed(ctx, j, g, m, to, err)
 	}
-	s.Log.Info("meeting brief sent", "meeting", m.ID, "group", g.ID, "recipient", j.UserID, "message", id)
+	s.Log.Info("meeting brief sent", "meeting", m.ID, "group", g.ID, "recipient", to, "message", id)
 	return id, nil
 }
 
@@ -151,11 +160,11 @@ func (s *Briefs) brief(ctx context.Context, g *hearth.Group, m *hearth.Meeting) 
 // failed reports a psychologist whose DMs are closed in the staff channel
 // (content-free, once per job thanks to the nonce) and gives up on them;
 // any other error goes back to the engine to retry.
-func (s *Briefs) failed(ctx context.Context, j *hearth.Job, g *hearth.Group, m *hearth.Meeting, err error) error {
+func (s *Briefs) failed(ctx context.Context, j *hearth.Job, g *hearth.Group, m *hearth.Meeting, to string, err error) error {
 	if hearth.Failure(err) != hearth.FailUnreachable {
 		return err
 	}
-	s.Log.Warn("meeting brief recipient unreachable by DM", "meeting", m.ID, "group", g.ID, "recipient", j.UserID)
+	s.Log.Warn("meeting brief recipient unreachable by DM", "meeting", m.ID, "group", g.ID, "recipient", to)
 	settings, serr := s.Store.GuildSettings(ctx, g.GuildID)
 	if serr != nil {
 		return fmt.Errorf("load guild settings: %w", serr)
@@ -163,7 +172,7 @@ func (s *Briefs) failed(ctx context.Context, j *hearth.Job, g *hearth.Group, m *
 	if settings.StaffChannelID == "" {
 		return ErrCancelled
 	}
-	msg := hearth.BriefUnreachableNotice(g, j.UserID)
+	msg := hearth.BriefUnreachableNotice(g, to)
 	if _, serr := s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j)+"s"); serr != nil {
 		return serr
 	}

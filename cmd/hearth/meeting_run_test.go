@@ -374,3 +374,18 @@ func TestMeeting_PresenceRowsBounded(t *testing.T) {
 		t.Fatalf("%d presence rows after 100 updates in one channel and one return, want 2", len(ivs))
 	}
 }
+
+func TestMeeting_BriefGoesToTheCurrentPsychologists(t *testing.T) {
+	h := start(t)
+	h.scheduleGroup()
+	r := h.slash(h.admin, "group edit", discordtest.Str("group", "Anxiety Circle"), discordtest.User("facilitator", h.lead))
+	mustEphemeral(t, r, "Saved **Anxiety Circle**")
+	h.advanceTo(firstMeeting.Add(-time.Hour))
+	mustContain(t, text(h.waitDMs(h.lead, 1)[0]), "Brief for the **Anxiety Circle** meeting")
+	h.waitDMs(h.obs, 1)
+	for _, d := range h.dms(h.fac) {
+		if strings.Contains(text(d), "Brief for") {
+			t.Errorf("the replaced facilitator got the brief")
+		}
+	}
+}
