@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // RoundPhase is where the round of a meeting stands.
@@ -182,6 +183,29 @@ func clippedMentions(ids []string, budget int) string {
 	}
 	return out
 }
+
+// JobRoundClose edits the start post of a meeting that ended: the round's
+// buttons are taken off, so nobody presses them in vain.
+const JobRoundClose JobKind = "meeting.round-close"
+
+// RoundCloseJob returns the job that closes the round of a meeting that
+// ended, due at now.
+func RoundCloseJob(m *Meeting, g *Group, now time.Time) *Job {
+	return &Job{Kind: JobRoundClose, Key: MeetingKey(m.ID, "round-close"), Priority: PriorityReminder,
+		DueAt: now.UTC(), GuildID: g.GuildID, GroupID: g.ID, MeetingID: m.ID}
+}
+
+// ClosedRoundPost is the start post of a meeting that ended: the round as
+// it stood, without buttons.
+func ClosedRoundPost(g *Group, m *Meeting, s *RoundState) Message {
+	msg := RoundPost(g, m, s)
+	msg.Content += "\n" + roundClosed
+	msg.Buttons = nil
+	return msg
+}
+
+// roundClosed ends the round section of a meeting that ended.
+const roundClosed = "The meeting has ended."
 
 // RoundStore keeps the round of each meeting.
 type RoundStore interface {

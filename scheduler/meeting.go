@@ -58,6 +58,7 @@ func (s *Meetings) Register() {
 	s.Engine.Register(hearth.JobMeetingEvent, s.event)
 	s.Engine.Register(hearth.JobMeetingNotice, s.notice)
 	s.Engine.Register(hearth.JobMeetingStaff, s.staff)
+	s.Engine.Register(hearth.JobRoundClose, s.closeRound)
 }
 
 // load reads the meeting and its group; either deleted meanwhile cancels the job.
@@ -309,7 +310,11 @@ func (s *Meetings) end(ctx context.Context, j *hearth.Job) (string, error) {
 		cur.Status = hearth.MeetingDone
 		// The psychologists' summary is queued with the status change, so a
 		// meeting that ended always gets its summary, once.
-		return hearth.SummaryJobs(cur, g, s.Engine.Now()), nil, nil
+		jobs := hearth.SummaryJobs(cur, g, s.Engine.Now())
+		if s.Rounds != nil {
+			jobs = append(jobs, hearth.RoundCloseJob(cur, g, s.Engine.Now()))
+		}
+		return jobs, nil, nil
 	})
 	if err != nil {
 		return "", err

@@ -67,3 +67,26 @@ func staffNotice(g *hearth.Group, reason string) hearth.Message {
 	}
 	return hearth.ChannelProblemNotice(g, reason)
 }
+
+// closeRound takes the round's buttons off the start post of a meeting
+// that ended. A post deleted meanwhile needs nothing more.
+func (s *Meetings) closeRound(ctx context.Context, j *hearth.Job) (string, error) {
+	m, g, err := s.load(ctx, j)
+	if err != nil {
+		return "", err
+	}
+	st, err := s.Rounds.Round(ctx, m.ID)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return "", ErrCancelled // no round: the start post was missed
+	} else if err != nil {
+		return "", err
+	}
+	msg := hearth.ClosedRoundPost(g, m, st)
+	if err := s.Discord.Edit(ctx, st.ChannelID, st.MessageID, &msg); err != nil {
+		if f := hearth.Failure(err); f == hearth.FailGone || f == hearth.FailForbidden {
+			return "", ErrCancelled
+		}
+		return "", err
+	}
+	return st.MessageID, nil
+}

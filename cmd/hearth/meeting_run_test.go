@@ -247,6 +247,14 @@ func TestMeeting_Round(t *testing.T) {
 		got := h.fake.Message(post.ID)
 		mustContain(t, got.Content, "sharing 1/2", "**Now:** <@"+m.Rota.Sharers[0]+">")
 	})
+	t.Run("ButtonsGoWhenTheMeetingEnds", func(t *testing.T) {
+		h.advanceTo(meetingEnd)
+		got := h.fake.Message(post.ID)
+		mustContain(t, got.Content, "The meeting has ended.", "**Done:** <@"+order[0]+">")
+		if ids := buttonIDs(got.Components); len(ids) != 0 {
+			t.Errorf("the ended meeting's post still has buttons %v", ids)
+		}
+	})
 }
 
 func TestMeeting_Brief(t *testing.T) {
