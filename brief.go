@@ -95,7 +95,7 @@ func BriefDM(b *Brief) Message {
 	var fields []EmbedField
 	names := func(ids []string) string {
 		if len(ids) == 0 {
-			return "nobody"
+			return msgBriefNobody
 		}
 		shown := ids
 		if len(shown) > briefListMax {
@@ -103,13 +103,13 @@ func BriefDM(b *Brief) Message {
 		}
 		out := mentions(shown)
 		if len(ids) > len(shown) {
-			out += fmt.Sprintf(" and %d more", len(ids)-len(shown))
+			out += fmt.Sprintf(msgBriefMore, len(ids)-len(shown))
 		}
 		return out
 	}
 	fields = append(fields,
-		EmbedField{Name: "Away", Value: names(b.Away)},
-		EmbedField{Name: "Joined since the last meeting", Value: names(b.Joined)})
+		EmbedField{Name: msgBriefAway, Value: names(b.Away)},
+		EmbedField{Name: msgBriefJoined, Value: names(b.Joined)})
 	open := 0
 	var lines []string
 	for _, a := range b.Alerts {
@@ -119,44 +119,44 @@ func BriefDM(b *Brief) Message {
 		if len(lines) < 10 {
 			l := fmt.Sprintf("#%d · %s", a.ID, a.Urgency.Label())
 			if a.Relapse {
-				l += " · relapse"
+				l += msgBriefRelapse
 			}
 			if a.Status != AlertResolved {
-				l += " · **still open**"
+				l += msgBriefOpen
 			} else {
-				l += " · resolved"
+				l += msgBriefResolved
 			}
 			lines = append(lines, l+" · "+Timestamp(a.CreatedAt, "f"))
 		}
 	}
-	alerts := fmt.Sprintf("%d raised, %d still open", len(b.Alerts), open)
+	alerts := fmt.Sprintf(msgBriefAlertCount, len(b.Alerts), open)
 	if len(lines) > 0 {
 		alerts += "\n" + strings.Join(lines, "\n")
 		if len(b.Alerts) > len(lines) {
-			alerts += fmt.Sprintf("\n… and %d more (see `/alerts list`)", len(b.Alerts)-len(lines))
+			alerts += fmt.Sprintf(msgBriefMoreAlerts, len(b.Alerts)-len(lines))
 		}
 	}
-	fields = append(fields, EmbedField{Name: "Alerts since the last meeting", Value: alerts})
+	fields = append(fields, EmbedField{Name: msgBriefAlerts, Value: alerts})
 	var past []string
 	for _, p := range b.Past {
-		mood := "no mood given"
+		mood := msgBriefNoMood
 		if p.Moods > 0 {
-			mood = fmt.Sprintf("mood %.1f / 5", p.AvgMood)
+			mood = fmt.Sprintf(msgBriefMood, p.AvgMood)
 		}
-		past = append(past, fmt.Sprintf("%s · %d of %d attended · %s", Timestamp(p.Meeting.StartsAt, "d"), p.Attended, p.Members, mood))
+		past = append(past, fmt.Sprintf(msgBriefPastLine, Timestamp(p.Meeting.StartsAt, "d"), p.Attended, p.Members, mood))
 	}
 	if len(past) == 0 {
-		past = []string{"no earlier meetings"}
+		past = []string{msgBriefNoPast}
 	}
-	fields = append(fields, EmbedField{Name: "Last meetings", Value: strings.Join(past, "\n")})
+	fields = append(fields, EmbedField{Name: msgBriefPast, Value: strings.Join(past, "\n")})
 	return Message{
-		Content: fmt.Sprintf("Brief for the **%s** meeting %s (%s).", b.Group.Name, Timestamp(b.Meeting.StartsAt, "F"), Timestamp(b.Meeting.StartsAt, "R")),
-		Embeds:  []Embed{{Title: "Before the meeting", Fields: fields}},
+		Content: fmt.Sprintf(msgBriefContent, b.Group.Name, Timestamp(b.Meeting.StartsAt, "F"), Timestamp(b.Meeting.StartsAt, "R")),
+		Embeds:  []Embed{{Title: msgBriefTitle, Fields: fields}},
 	}
 }
 
 // BriefUnreachableNotice tells the staff channel that a psychologist could
 // not get the brief by DM: the group only, no member and no content.
 func BriefUnreachableNotice(g *Group, psychologistID string) Message {
-	return Message{Content: fmt.Sprintf("⚠️ hearth could not DM %s the pre-meeting brief of **%s**: their DMs are closed.", Mention(psychologistID), g.Name)}
+	return Message{Content: fmt.Sprintf(msgBriefUnreachable, Mention(psychologistID), g.Name)}
 }

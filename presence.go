@@ -139,9 +139,9 @@ const (
 // group's voice channel, so presence cannot count attendance: the group
 // only, no member and no content.
 func VoiceProblemNotice(g *Group, reason string) Message {
-	why := "its voice channel no longer exists"
+	why := msgVoiceGone
 	if reason == StaffVoiceNoAccess {
-		why = "hearth is not allowed to see its voice channel"
+		why = msgVoiceNoAccess
 	}
-	return Message{Content: fmt.Sprintf("⚠️ hearth cannot take attendance from voice for **%s**: %s. An admin can pick a voice channel with `/group edit voice`, or give hearth the View Channel permission there.", g.Name, why)}
+	return Message{Content: fmt.Sprintf(msgVoiceProblem, g.Name, why)}
 }

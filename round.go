@@ -112,7 +112,7 @@ func (s *RoundState) Apply(r *Rota, action string, step int) (bool, error) {
 		}
 		s.Phase, s.Index = RoundSharing, 0
 	default:
-		return false, Errorf(EINVALID, "This button is not valid any more.")
+		return false, Errorf(EINVALID, msgRoundBadButton)
 	}
 	s.settle(r)
 	s.Step++
@@ -134,32 +134,32 @@ func RoundSection(r *Rota, s *RoundState) (string, [][]Button) {
 	c.settle(r)
 	switch c.Phase {
 	case RoundCheckIn:
-		fmt.Fprintf(&b, "🎙️ **Round** — check-in %d/%d", c.Index+1, len(r.Order))
+		fmt.Fprintf(&b, msgRoundCheckIn, c.Index+1, len(r.Order))
 	case RoundSharing:
-		fmt.Fprintf(&b, "🎙️ **Round** — sharing %d/%d", c.Index+1, len(r.Sharers))
+		fmt.Fprintf(&b, msgRoundSharing, c.Index+1, len(r.Sharers))
 	default:
-		b.WriteString("🎙️ **Round** — everyone has had their turn.")
+		b.WriteString(msgRoundOver)
 	}
 	if now != "" {
-		b.WriteString("\n**Now:** " + Mention(now))
+		b.WriteString(msgRoundNow + Mention(now))
 	}
 	if next != "" {
-		b.WriteString("\n**Next:** " + Mention(next))
+		b.WriteString(msgRoundNext + Mention(next))
 	}
 	if len(s.Done) > 0 {
-		b.WriteString("\n**Done:** " + clippedMentions(s.Done, roundListBudget))
+		b.WriteString(msgRoundDone + clippedMentions(s.Done, roundListBudget))
 	}
 	if len(s.Skipped) > 0 {
-		b.WriteString("\n**Skipped:** " + clippedMentions(s.Skipped, roundListBudget))
+		b.WriteString(msgRoundSkipped + clippedMentions(s.Skipped, roundListBudget))
 	}
 	if c.Phase == RoundOver {
 		return b.String(), nil
 	}
 	id := strconv.FormatInt(s.MeetingID, 10) + ":" + strconv.Itoa(s.Step)
 	row := []Button{
-		{Label: "Next", CustomID: "round:" + RoundNext + ":" + id, Style: ButtonPrimary},
-		{Label: "Skip", CustomID: "round:" + RoundSkip + ":" + id, Style: ButtonSecondary},
-		{Label: "Sharing round", CustomID: "round:" + RoundShare + ":" + id, Style: ButtonSuccess, Disabled: c.Phase != RoundCheckIn},
+		{Label: msgRoundBtnNext, CustomID: "round:" + RoundNext + ":" + id, Style: ButtonPrimary},
+		{Label: msgRoundBtnSkip, CustomID: "round:" + RoundSkip + ":" + id, Style: ButtonSecondary},
+		{Label: msgRoundBtnShare, CustomID: "round:" + RoundShare + ":" + id, Style: ButtonSuccess, Disabled: c.Phase != RoundCheckIn},
 	}
 	return b.String(), [][]Button{row}
 }
@@ -179,7 +179,7 @@ func clippedMentions(ids []string, budget int) string {
 	}
 	out := strings.Join(parts, ", ")
 	if left := len(ids) - len(parts); left > 0 {
-		out = fmt.Sprintf("%d earlier, then %s", left, out)
+		out = fmt.Sprintf(msgRoundEarlier, left, out)
 	}
 	return out
 }
@@ -199,13 +199,10 @@ func RoundCloseJob(m *Meeting, g *Group, now time.Time) *Job {
 // it stood, without buttons.
 func ClosedRoundPost(g *Group, m *Meeting, s *RoundState) Message {
 	msg := RoundPost(g, m, s)
-	msg.Content += "\n" + roundClosed
+	msg.Content += "\n" + msgRoundClosed
 	msg.Buttons = nil
 	return msg
 }
-
-// roundClosed ends the round section of a meeting that ended.
-const roundClosed = "The meeting has ended."
 
 // RoundStore keeps the round of each meeting.
 type RoundStore interface {

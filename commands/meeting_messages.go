@@ -33,4 +33,6 @@ const (
 	msgNotesPrev      = "Previous"
 	msgNotesNext      = "Next"
 	msgNotesButton    = "Session notes (%d)"
+	msgNotesMeetingOf = "Meeting of "
+	msgNotesWrittenBy = "Written by"
 )

@@ -94,9 +94,9 @@ func (s *Service) notesOfMeeting(ctx context.Context, r *Request) (*Response, er
 	msg := hearth.Message{
 		Content: fmt.Sprintf(msgNotesPage, g.Name, page+1, len(notes)),
 		Embeds: []hearth.Embed{{
-			Title:       "Meeting of " + hearth.Timestamp(m.StartsAt, "F"),
+			Title:       msgNotesMeetingOf + hearth.Timestamp(m.StartsAt, "F"),
 			Description: n.Note,
-			Fields:      []hearth.EmbedField{{Name: "Written by", Value: hearth.Mention(n.AuthorID) + " · " + hearth.Timestamp(n.CreatedAt, "f")}},
+			Fields:      []hearth.EmbedField{{Name: msgNotesWrittenBy, Value: hearth.Mention(n.AuthorID) + " · " + hearth.Timestamp(n.CreatedAt, "f")}},
 		}},
 		Ephemeral: true,
 	}
@@ -268,9 +268,9 @@ func (s *Service) notesReply(ctx context.Context, r *Request, g *hearth.Group, p
 	page = max(0, min(page, len(notes)-1))
 	n := notes[page]
 	embed := hearth.Embed{
-		Title:       "Meeting of " + hearth.Timestamp(meetings[n.MeetingID].StartsAt, "F"),
+		Title:       msgNotesMeetingOf + hearth.Timestamp(meetings[n.MeetingID].StartsAt, "F"),
 		Description: n.Note,
-		Fields:      []hearth.EmbedField{{Name: "Written by", Value: hearth.Mention(n.AuthorID) + " · " + hearth.Timestamp(n.CreatedAt, "f")}},
+		Fields:      []hearth.EmbedField{{Name: msgNotesWrittenBy, Value: hearth.Mention(n.AuthorID) + " · " + hearth.Timestamp(n.CreatedAt, "f")}},
 	}
 	gid := strconv.FormatInt(g.ID, 10)
 	msg := hearth.Message{
