@@ -167,8 +167,11 @@ func (p *Presence) VoiceState(ctx context.Context, vs hearth.VoiceState) error {
 			in = member
 		}
 		was := p.setOccupant(g.VoiceChannelID, vs.UserID, in)
-		if !in && !was {
-			continue // not about this group: dropped
+		if in == was {
+			// Not about this group, or no move: a mute, a camera, a
+			// stream. The member's interval, if any, was opened when they
+			// came (or at the snapshot, or at the meeting's start).
+			continue
 		}
 		m, err := p.current(ctx, g, now)
 		if err != nil {
