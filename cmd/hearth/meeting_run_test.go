@@ -152,13 +152,18 @@ func TestMeeting_VoicePresence(t *testing.T) {
 		mustContain(t, report, "Attended  Voice  Mood", "       3      2   4.0")
 	})
 	t.Run("PrivacyShowsExportsErases", func(t *testing.T) {
-		d, err := h.app.DB.UserData(h.ctx(), h.guild, mb[0])
-		if err != nil || len(d.Presence) != 1 {
-			t.Fatalf("user data presence = %+v, %v", d, err)
+		mustEphemeral(t, h.slash(mb[0], "privacy show"), "Times in your group's voice channel around meetings: 1")
+		r := h.slash(mb[0], "privacy export")
+		if len(r.Files) != 1 || !strings.Contains(string(r.Files[0].Data), `"voice_presence": [`) ||
+			!strings.Contains(string(r.Files[0].Data), `"meeting_id": "`+strconv.FormatInt(m.ID, 10)+`"`) {
+			t.Fatalf("export does not hold the voice presence: %d files", len(r.Files))
 		}
 		e, err := h.app.DB.EraseUser(h.ctx(), h.guild, mb[0], hearth.AuditEntry{Action: hearth.AuditPrivacyDelete})
 		if err != nil || e.Presence != 1 {
 			t.Fatalf("erase = %+v, %v", e, err)
+		}
+		if d, err := h.app.DB.UserData(h.ctx(), h.guild, mb[0]); err != nil || len(d.Presence) != 0 {
+			t.Fatalf("after erasure, presence = %+v, %v", d, err)
 		}
 	})
 	t.Run("NothingInTheChannelOrLogs", func(t *testing.T) {
