@@ -21,7 +21,10 @@ type CheckIn struct {
 	UserID    string
 	Mood      int    // 0: not given
 	Note      string // private; encrypted at rest
-	CreatedAt time.Time
+	// FromPresence marks attendance hearth recorded from the member's time
+	// in the group's voice channel (§12), not from their own /checkin.
+	FromPresence bool
+	CreatedAt    time.Time
 }
 
 // CheckInOpens is how long before a meeting's start check-in opens; it

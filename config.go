@@ -19,6 +19,7 @@ type Config struct {
 	Database  DatabaseConfig  `toml:"database"`
 	Scheduler SchedulerConfig `toml:"scheduler"`
 	Alerts    AlertsConfig    `toml:"alerts"`
+	Meetings  MeetingsConfig  `toml:"meetings"`
 	Security  SecurityConfig  `toml:"security"`
 	HTTP      HTTPConfig      `toml:"http"`
 	Log       LogConfig       `toml:"log"`
@@ -52,6 +53,16 @@ type AlertsConfig struct {
 	EscalateNow   time.Duration `toml:"escalate_now"`
 	EscalateToday time.Duration `toml:"escalate_today"`
 	EscalateLater time.Duration `toml:"escalate_later"`
+}
+
+// MeetingsConfig is the [meetings] section: running the meeting (SPEC §12).
+type MeetingsConfig struct {
+	// PresentMinutes is how long a member must be in the group's voice
+	// channel during a meeting to count as attended.
+	PresentMinutes int `toml:"present_minutes"`
+	// BriefBefore is how long before each meeting both psychologists get
+	// the pre-meeting brief by DM.
+	BriefBefore time.Duration `toml:"brief_before"`
 }
 
 // SecurityConfig is the [security] section.
@@ -91,8 +102,9 @@ func DefaultConfig() Config {
 			EscalateToday: 2 * time.Hour,
 			EscalateLater: 24 * time.Hour,
 		},
-		HTTP: HTTPConfig{Listen: "127.0.0.1:9090"},
-		Log:  LogConfig{Level: "info", Format: "text"},
+		Meetings: MeetingsConfig{PresentMinutes: 10, BriefBefore: time.Hour},
+		HTTP:     HTTPConfig{Listen: "127.0.0.1:9090"},
+		Log:      LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -156,6 +168,12 @@ func (c *Config) Validate() error {
 		if a.d < time.Minute || a.d > 7*24*time.Hour {
 			bad(a.key, "must be from 1m to 168h, got %s", a.d)
 		}
+	}
+	if c.Meetings.PresentMinutes < 1 || c.Meetings.PresentMinutes > 480 {
+		bad("meetings.present_minutes", "must be from 1 to 480, got %d", c.Meetings.PresentMinutes)
+	}
+	if c.Meetings.BriefBefore < 5*time.Minute || c.Meetings.BriefBefore > 7*24*time.Hour {
+		bad("meetings.brief_before", "must be from 5m to 168h, got %s", c.Meetings.BriefBefore)
 	}
 	if c.Security.EncryptionKey != "" && !isKey(c.Security.EncryptionKey) {
 		bad("security.encryption_key", "must be the base64 of exactly 32 bytes (for example the output of `openssl rand -base64 32`)")

@@ -32,6 +32,7 @@ type Group struct {
 	Name            string
 	ChannelID       string
 	RoleID          string // optional role granted to members
+	VoiceChannelID  string // optional voice or stage channel its meetings are held in (§12)
 	FacilitatorID   string
 	ObserverID      string
 	Timezone        string // IANA name

@@ -15,6 +15,9 @@ type UserData struct {
 	Memberships []*Membership
 	CheckIns    []*CheckIn // oldest first
 	Alerts      []*Alert   // oldest first
+	// Presence are the user's stays in their groups' voice channels around
+	// meetings (§12), oldest first.
+	Presence []*PresenceInterval
 	// Deliveries are the DMs of the user's alerts, by alert id.
 	Deliveries map[int64][]*AlertDelivery
 	// Actions are the audit entries of this server whose actor is the user.
@@ -47,6 +50,7 @@ type Erasure struct {
 	Memberships int
 	CheckIns    int
 	Alerts      int // with their deliveries
+	Presence    int // voice presence intervals
 	Jobs        int
 	// Groups are the groups the user was a member of, so their roles can
 	// be taken back after the rows are gone.
@@ -58,6 +62,8 @@ type Purge struct {
 	CheckIns int
 	Alerts   int // resolved alerts, with their deliveries
 	Jobs     int // job rows of those alerts
+	Presence int // voice presence intervals
+	Notes    int // session notes
 }
 
 // AuditPrivacyDelete is the audit action of an erasure: the entry names the

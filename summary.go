@@ -50,7 +50,8 @@ type MeetingSummary struct {
 	Group    *Group
 	Meeting  *Meeting
 	Members  int       // members of the group when the summary was made
-	Attended int       // members who checked in
+	Attended int       // members who checked in, or were present in voice
+	Present  int       // of Attended: from voice presence (§12), without mood
 	Moods    int       // check-ins that gave a mood
 	AvgMood  float64   // average of those moods; 0 if none
 	Alerts   int       // alerts raised since Since
@@ -62,6 +63,9 @@ func Summarize(g *Group, m *Meeting, members int, checkIns []*CheckIn) *MeetingS
 	s := &MeetingSummary{Group: g, Meeting: m, Members: members, Attended: len(checkIns)}
 	sum := 0
 	for _, c := range checkIns {
+		if c.FromPresence {
+			s.Present++
+		}
 		if c.Mood > 0 {
 			s.Moods++
 			sum += c.Mood
@@ -99,7 +103,7 @@ func SummaryDM(s *MeetingSummary) Message {
 		Embeds: []Embed{{
 			Title: "Meeting summary",
 			Fields: []EmbedField{
-				{Name: "Attended", Value: fmt.Sprintf("%d of %d members", s.Attended, s.Members), Inline: true},
+				{Name: "Attended", Value: attendedText(s), Inline: true},
 				{Name: "Average mood", Value: mood, Inline: true},
 				{Name: "Shared", Value: shared, Inline: false},
 				{Name: "Passed", Value: passed, Inline: false},
@@ -108,6 +112,16 @@ func SummaryDM(s *MeetingSummary) Message {
 		}},
 		Buttons: [][]Button{{{Label: "Details", CustomID: "summary:details:" + id, Style: ButtonSecondary}}},
 	}
+}
+
+// attendedText says how many attended and how many of them hearth counted
+// from their time in the voice channel.
+func attendedText(s *MeetingSummary) string {
+	t := fmt.Sprintf("%d of %d members", s.Attended, s.Members)
+	if s.Present > 0 {
+		t += fmt.Sprintf(" (%d from voice presence)", s.Present)
+	}
+	return t
 }
 
 func mentions(ids []string) string {

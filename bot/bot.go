@@ -34,6 +34,8 @@ type Options struct {
 	// Observer is told of every interaction and REST response; nil
 	// observes nothing.
 	Observer Observer
+	// Voice is told of voice states (SPEC §12); nil drops them all.
+	Voice hearth.VoiceObserver
 }
 
 // Bot is a connected hearth bot: one discordgo session (one shard).
@@ -51,6 +53,8 @@ type Bot struct {
 	appID     atomic.Value // string
 	connected atomic.Bool
 	obs       Observer
+	voice     hearth.VoiceObserver
+	voiceT    voiceTracker
 
 	inflight     sync.WaitGroup
 	closing      atomic.Bool
@@ -112,7 +116,13 @@ func New(o Options) (*Bot, error) {
 	// The bot reconnects itself (gateway.go), so that a close no reconnect
 	// can fix (a bad token) stops hearth instead of looping.
 	s.ShouldReconnectOnError = false
-	s.Identify.Intents = discordgo.IntentsGuilds
+	// GUILD_VOICE_STATES is not privileged; intents are fixed when the
+	// connection identifies, so hearth always asks for it (SPEC §12).
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildVoiceStates
+	// discordgo's state keeps the current voice states in memory, in
+	// order (see voice.go); the voice observer stores only a group's
+	// members in its meeting's window.
+	s.State.TrackVoice = true
 	if o.Discord.ShardCount > 1 {
 		s.ShardID = o.Discord.ShardID
 		s.ShardCount = o.Discord.ShardCount
@@ -132,6 +142,7 @@ func New(o Options) (*Bot, error) {
 		ready:      make(chan struct{}),
 		dmChannels: map[string]string{},
 		obs:        o.Observer,
+		voice:      o.Voice,
 		stop:       make(chan struct{}),
 		fatal:      make(chan error, 1),
 	}
@@ -141,6 +152,8 @@ func New(o Options) (*Bot, error) {
 		s.AddHandler(b.onDisconnect),
 		s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.connected.Store(true) }),
 		s.AddHandler(b.onInteraction),
+		s.AddHandler(b.onVoiceState),
+		s.AddHandler(b.onGuildCreate),
 	)
 	return b, nil
 }

@@ -30,7 +30,7 @@ func toInteractionResponse(r *commands.Response) *discordgo.InteractionResponse 
 				style = discordgo.TextInputParagraph
 			}
 			rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-				discordgo.TextInput{CustomID: in.CustomID, Label: in.Label, Style: style, Required: in.Required, MaxLength: in.MaxLength},
+				discordgo.TextInput{CustomID: in.CustomID, Label: in.Label, Style: style, Required: in.Required, MaxLength: in.MaxLength, Placeholder: in.Placeholder},
 			}})
 		}
 		return &discordgo.InteractionResponse{
@@ -166,6 +166,9 @@ func toOptions(defs []commands.OptionDef) []*discordgo.ApplicationCommandOption 
 		}
 		if d.TextChannels {
 			o.ChannelTypes = []discordgo.ChannelType{discordgo.ChannelTypeGuildText}
+		}
+		if d.VoiceChannels {
+			o.ChannelTypes = []discordgo.ChannelType{discordgo.ChannelTypeGuildVoice, discordgo.ChannelTypeGuildStageVoice}
 		}
 		for _, c := range d.Choices {
 			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.Value})

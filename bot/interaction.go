@@ -315,6 +315,7 @@ func toOption(o *discordgo.ApplicationCommandInteractionDataOption, res *discord
 			ch := res.Channels[id]
 			c.Name = ch.Name
 			c.Text = ch.Type == discordgo.ChannelTypeGuildText
+			c.Voice = ch.Type == discordgo.ChannelTypeGuildVoice || ch.Type == discordgo.ChannelTypeGuildStageVoice
 		}
 		out.Channel = &c
 	case discordgo.ApplicationCommandOptionRole:

@@ -40,7 +40,9 @@ type OptionDef struct {
 	MinLength    *int
 	MaxLength    *int
 	TextChannels bool // channel options: text channels only
-	Options      []OptionDef
+	// VoiceChannels: channel options of voice and stage channels only.
+	VoiceChannels bool
+	Options       []OptionDef
 }
 
 // Sub defines a subcommand.
@@ -75,6 +77,11 @@ func UserOpt(name, description string, required bool) OptionDef {
 // TextChannelOpt defines a text-channel option.
 func TextChannelOpt(name, description string, required bool) OptionDef {
 	return OptionDef{Type: OptChannel, Name: name, Description: description, Required: required, TextChannels: true}
+}
+
+// VoiceChannelOpt defines a voice-or-stage-channel option.
+func VoiceChannelOpt(name, description string, required bool) OptionDef {
+	return OptionDef{Type: OptChannel, Name: name, Description: description, Required: required, VoiceChannels: true}
 }
 
 // RoleOpt defines a role option.

@@ -31,7 +31,8 @@ func (s *Service) registerGroup(rt *Router) {
 				UserOpt("facilitator", "The psychologist who facilitates", true),
 				UserOpt("observer", "The psychologist who observes", true),
 				tz,
-				RoleOpt("role", "A role given to its members (optional)", false)),
+				RoleOpt("role", "A role given to its members (optional)", false),
+				voiceOpt()),
 			Sub("edit", "Change a group",
 				GroupOpt(true),
 				name(false),
@@ -41,7 +42,8 @@ func (s *Service) registerGroup(rt *Router) {
 				tz,
 				RoleOpt("role", "A role given to its members", false),
 				Int("sharers", "Members who share at each meeting (0–10)", false, 0, hearth.MaxSharers),
-				Int("length", "Meeting length in minutes (15–480)", false, hearth.MinLength, hearth.MaxLength)),
+				Int("length", "Meeting length in minutes (15–480)", false, hearth.MinLength, hearth.MaxLength),
+				voiceOpt()),
 			Sub("delete", "Delete a group and all its data", GroupOpt(true)),
 			Sub("list", "Groups of this server and their next meeting"),
 		},
@@ -108,6 +110,11 @@ func groupChanges(r *Request) (func(*hearth.Group), error) {
 		}
 		fns = append(fns, func(g *hearth.Group) { g.LengthMinutes = int(n) })
 	}
+	if fn, err := voiceChange(r); err != nil {
+		return nil, err
+	} else if fn != nil {
+		fns = append(fns, fn)
+	}
 	if len(fns) == 0 {
 		return nil, nil
 	}
@@ -150,6 +157,7 @@ func (s *Service) groupCreate(ctx context.Context, r *Request) (*Response, error
 	if err := s.Store.CreateGroup(ctx, g, audit(r, "group.create", "")); err != nil {
 		return nil, err
 	}
+	s.voiceChanged(r.GuildID)
 	s.Log.Info("group created", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
 	return Ephemeralf("Created **%s**.\n%s\nNext: give it a schedule with `/schedule set group:%s`.", g.Name, describeGroup(g), g.Name), nil
 }
@@ -199,6 +207,7 @@ func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.voiceChanged(r.GuildID)
 	s.Log.Info("group edited", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
 	msg := fmt.Sprintf("Saved **%s**.\n%s", g.Name, describeGroup(g))
 	if handover && (g.FacilitatorID != before.FacilitatorID || g.ObserverID != before.ObserverID) {
@@ -224,6 +233,9 @@ func describeGroup(g *hearth.Group) string {
 		g.ChannelID, hearth.Mention(g.FacilitatorID), hearth.Mention(g.ObserverID), g.Timezone, g.LengthMinutes, g.Sharers)
 	if g.RoleID != "" {
 		fmt.Fprintf(&b, " · role <@&%s>", g.RoleID)
+	}
+	if g.VoiceChannelID != "" {
+		fmt.Fprintf(&b, " · meets in <#%s>", g.VoiceChannelID)
 	}
 	return b.String()
 }

@@ -25,6 +25,8 @@ var scopes = map[string]scope{
 	"alerts list": scopePsychologist,
 	"report":      scopePsychologist,
 	"roster":      scopePsychologist,
+	"notes add":   scopePsychologist,
+	"notes show":  scopePsychologist,
 }
 
 func scopeOf(path string) scope {

@@ -46,7 +46,7 @@ func (s *Service) userSummary(ctx context.Context, r *Request) (*hearth.UserData
 }
 
 func isEmpty(d *hearth.UserData) bool {
-	return len(d.Memberships) == 0 && len(d.CheckIns) == 0 && len(d.Alerts) == 0
+	return len(d.Memberships) == 0 && len(d.CheckIns) == 0 && len(d.Alerts) == 0 && len(d.Presence) == 0
 }
 
 func groupNames(d *hearth.UserData) map[int64]string {
@@ -85,6 +85,9 @@ func (s *Service) privacyShow(ctx context.Context, r *Request) (*Response, error
 			fmt.Fprintf(&b, "• Reminders by DM: %s\n", onOff(dm))
 		}
 		fmt.Fprintf(&b, "• Check-ins: %d\n", len(d.CheckIns))
+		if len(d.Presence) > 0 {
+			fmt.Fprintf(&b, msgPrivacyPresence, len(d.Presence))
+		}
 		open := 0
 		for _, a := range d.Alerts {
 			if a.Status != hearth.AlertResolved {
@@ -160,6 +163,9 @@ func (s *Service) privacyDelete(ctx context.Context, r *Request) (*Response, err
 	}
 	fmt.Fprintf(&b, "• %d check-ins with their moods and notes\n", len(d.CheckIns))
 	fmt.Fprintf(&b, "• %d alerts with their notes\n", len(d.Alerts))
+	if len(d.Presence) > 0 {
+		fmt.Fprintf(&b, msgPrivacyPresenceErase, len(d.Presence))
+	}
 	b.WriteString("It cannot be undone (use `/privacy export` first for a copy). The server's audit log keeps only a line saying that you erased your data, not what it was.")
 	staff, err := s.groupsFor(ctx, r, scopePsychologist)
 	if err != nil {

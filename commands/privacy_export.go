@@ -21,7 +21,17 @@ type (
 		Memberships   []exportMembership `json:"memberships"`
 		CheckIns      []exportCheckIn    `json:"check_ins"`
 		Alerts        []exportAlert      `json:"alerts"`
+		VoicePresence []exportPresence   `json:"voice_presence"`
 		Actions       []exportAction     `json:"actions"`
+	}
+	// exportPresence is one stay in a group's voice channel around a
+	// meeting (§12); left_at is null while the member is still there.
+	exportPresence struct {
+		GroupID   string     `json:"group_id"`
+		Group     string     `json:"group"`
+		MeetingID string     `json:"meeting_id"`
+		JoinedAt  time.Time  `json:"joined_at"`
+		LeftAt    *time.Time `json:"left_at"`
 	}
 	exportMembership struct {
 		GroupID     string     `json:"group_id"`
@@ -90,7 +100,7 @@ func exportJSON(d *hearth.UserData, retention int, at time.Time) ([]byte, error)
 	names := groupNames(d)
 	doc := exportDoc{
 		Format: exportFormat, ExportedAt: at.UTC(), ServerID: d.GuildID, UserID: d.UserID, RetentionDays: retention,
-		Memberships: []exportMembership{}, CheckIns: []exportCheckIn{}, Alerts: []exportAlert{}, Actions: []exportAction{},
+		Memberships: []exportMembership{}, CheckIns: []exportCheckIn{}, Alerts: []exportAlert{}, VoicePresence: []exportPresence{}, Actions: []exportAction{},
 	}
 	for _, m := range d.Memberships {
 		doc.Memberships = append(doc.Memberships, exportMembership{
@@ -121,6 +131,12 @@ func exportJSON(d *hearth.UserData, retention int, at time.Time) ([]byte, error)
 			e.Deliveries = append(e.Deliveries, exportDelivery{To: dl.RecipientID, Role: dl.Role, Status: string(dl.Status), UpdatedAt: dl.UpdatedAt.UTC()})
 		}
 		doc.Alerts = append(doc.Alerts, e)
+	}
+	for _, p := range d.Presence {
+		doc.VoicePresence = append(doc.VoicePresence, exportPresence{
+			GroupID: id64(p.GroupID), Group: names[p.GroupID], MeetingID: id64(p.MeetingID),
+			JoinedAt: p.JoinedAt.UTC(), LeftAt: optTime(p.LeftAt),
+		})
 	}
 	for _, au := range d.Actions {
 		doc.Actions = append(doc.Actions, exportAction{Action: au.Action, Target: au.Target, At: au.At.UTC()})

@@ -36,6 +36,7 @@ func (s *Service) registerReport(rt *Router) {
 type reportRow struct {
 	meeting  *hearth.Meeting
 	attended int
+	present  int // of attended: from voice presence (§12)
 	moods    int
 	avg      float64
 }
@@ -101,7 +102,7 @@ func reportRows(meetings []*hearth.Meeting, checkIns []*hearth.CheckIn, t time.T
 			continue
 		}
 		sum := hearth.Summarize(nil, m, 0, byMeeting[m.ID])
-		rows = append(rows, reportRow{meeting: m, attended: sum.Attended, moods: sum.Moods, avg: sum.AvgMood})
+		rows = append(rows, reportRow{meeting: m, attended: sum.Attended, present: sum.Present, moods: sum.Moods, avg: sum.AvgMood})
 	}
 	return rows
 }
@@ -120,16 +121,17 @@ func reportTable(g *hearth.Group, rows []reportRow, loc *time.Location, weeks in
 	if moods > 0 {
 		fmt.Fprintf(&b, ", average mood %.1f/5", moodSum/float64(moods))
 	}
-	b.WriteString(". Only you can see this.\n```\nMeeting            Attended  Mood\n")
+	b.WriteString(". Only you can see this.\n```\nMeeting            Attended  Voice  Mood\n")
 	shown := rows[max(0, len(rows)-reportTableRows):]
 	for _, row := range shown {
 		mood := "  –"
 		if row.moods > 0 {
 			mood = fmt.Sprintf("%.1f", row.avg)
 		}
-		fmt.Fprintf(&b, "%-18s %8d  %4s\n", row.meeting.StartsAt.In(loc).Format("Mon 2 Jan 15:04"), row.attended, mood)
+		fmt.Fprintf(&b, "%-18s %8d  %5d  %4s\n", row.meeting.StartsAt.In(loc).Format("Mon 2 Jan 15:04"), row.attended, row.present, mood)
 	}
 	b.WriteString("```")
+	b.WriteString(msgReportVoice)
 	if len(shown) < len(rows) {
 		fmt.Fprintf(&b, "The table shows the latest %d meetings; the chart shows all %d.", len(shown), len(rows))
 	}

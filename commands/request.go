@@ -31,6 +31,8 @@ type Channel struct {
 	ID   string
 	Name string
 	Text bool // a guild text channel
+	// Voice: a voice or stage channel.
+	Voice bool
 }
 
 // Discord permission bits hearth checks.
@@ -136,6 +138,8 @@ type TextInput struct {
 	Paragraph bool
 	Required  bool
 	MaxLength int
+	// Placeholder is the hint shown in an empty field (at most 100 characters).
+	Placeholder string
 }
 
 // Response is what a handler returns; the bot sends it.

@@ -28,6 +28,7 @@ func held(m *hearth.Meeting, t time.Time) bool {
 // memberRecord is one member's history in the group.
 type memberRecord struct {
 	shared, passed, attended, held int
+	fromVoice                      int // of attended: from voice presence (§12)
 }
 
 // records counts, per member, the shares and passes recorded in the rotas
@@ -67,6 +68,9 @@ func records(members []*hearth.Membership, meetings []*hearth.Meeting, checkIns 
 	for _, c := range checkIns {
 		if rec := out[c.UserID]; rec != nil && heldIDs[c.MeetingID] {
 			rec.attended++
+			if c.FromPresence {
+				rec.fromVoice++
+			}
 		}
 	}
 	return out
@@ -108,6 +112,9 @@ func (s *Service) roster(ctx context.Context, r *Request) (*Response, error) {
 		rec := recs[mb.UserID]
 		line := fmt.Sprintf("%d. %s · joined %s · shared %d, passed %d · attended %s",
 			i+1, hearth.Mention(mb.UserID), hearth.Timestamp(mb.JoinedAt, "d"), rec.shared, rec.passed, rate(rec.attended, rec.held))
+		if rec.fromVoice > 0 {
+			line += fmt.Sprintf(msgRosterFromVoice, rec.fromVoice)
+		}
 		if mb.AwayUntil.After(t) {
 			line += " · **away** for meetings before " + hearth.Timestamp(mb.AwayUntil, "f")
 		}

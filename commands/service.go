@@ -22,6 +22,8 @@ type Store interface {
 	hearth.RotaStore
 	hearth.HistoryStore
 	hearth.SummaryRecipientStore
+	hearth.RoundStore
+	hearth.SessionNoteStore
 }
 
 // Service holds what the handlers depend on. Its methods, one file per
@@ -39,6 +41,9 @@ type Service struct {
 	// zone, length or reminder offsets changed (nil: no planner).
 	Replan func(ctx context.Context, groupID int64) error
 	Log    *slog.Logger
+	// VoiceChanged is told that a guild's groups or their voice channels
+	// may have changed, so voice presence looks at them again (nil: none).
+	VoiceChanged func(guildID string)
 }
 
 // Register defines every command on rt and routes its handlers.
@@ -60,6 +65,14 @@ func (s *Service) Register(rt *Router) {
 	s.registerSummary(rt)
 	s.registerSchedule(rt)
 	s.registerNext(rt)
+	s.registerRound(rt)
+	s.registerNotes(rt)
+}
+
+func (s *Service) voiceChanged(guildID string) {
+	if s.VoiceChanged != nil {
+		s.VoiceChanged(guildID)
+	}
 }
 
 func (s *Service) wake() {

@@ -86,7 +86,13 @@ func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, er
 	if err := s.Store.Audit(ctx, au); err != nil {
 		return nil, err
 	}
-	return detailsReply(g, m, members, checkIns, from), nil
+	resp := detailsReply(g, m, members, checkIns, from)
+	if from == 0 {
+		if err := s.sessionNotesButton(ctx, resp, m); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
 }
 
 // detailsMaxFrom bounds the note index a More notes button may carry.
@@ -168,6 +174,9 @@ func detailsReply(g *hearth.Group, m *hearth.Meeting, members []*hearth.Membersh
 }
 
 func moodText(c *hearth.CheckIn) string {
+	if c.FromPresence {
+		return msgFromPresence
+	}
 	if c.Mood == 0 {
 		return "no mood given"
 	}

@@ -209,7 +209,7 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage) bool {
 	for _, gid := range s.guildIDs {
 		if shardOf(gid, shard[1]) == shard[0] {
 			g := s.guilds[gid]
-			s.emitLocked(sess, "GUILD_CREATE", mustJSON(s.guildPayload(g, sess.intents&discordgo.IntentsGuildMembers != 0)))
+			s.emitLocked(sess, "GUILD_CREATE", mustJSON(s.withVoice(sess, s.guildPayload(g, sess.intents&discordgo.IntentsGuildMembers != 0))))
 		}
 	}
 	s.notifyLocked()
@@ -270,7 +270,7 @@ func (s *Server) dispatchLocked(event, guildID string, intent discordgo.Intent, 
 
 func (s *Server) dispatchGuildCreateLocked(g *guild) {
 	for _, sess := range s.sessionsFor(g.id, discordgo.IntentsGuilds) {
-		s.emitLocked(sess, "GUILD_CREATE", mustJSON(s.guildPayload(g, sess.intents&discordgo.IntentsGuildMembers != 0)))
+		s.emitLocked(sess, "GUILD_CREATE", mustJSON(s.withVoice(sess, s.guildPayload(g, sess.intents&discordgo.IntentsGuildMembers != 0))))
 	}
 }
 

@@ -33,6 +33,7 @@ type world struct {
 	users    map[string]*discordgo.User
 	dmByUser map[string]string // user id -> DM channel id
 	botPerms int64
+	voice    voiceWorld // see voice.go
 }
 
 func (w *world) init() {

@@ -41,6 +41,12 @@ type Meetings struct {
 	Discord hearth.Discord
 	CatchUp time.Duration
 	Log     *slog.Logger
+	// Rounds keeps the round of each meeting (its buttons are on the start
+	// post); nil: start posts carry no round.
+	Rounds hearth.RoundStore
+	// Presence records voice presence and the attendance it earns; nil:
+	// none.
+	Presence *Presence
 }
 
 // Register registers the meeting job handlers on the engine.
@@ -52,6 +58,7 @@ func (s *Meetings) Register() {
 	s.Engine.Register(hearth.JobMeetingEvent, s.event)
 	s.Engine.Register(hearth.JobMeetingNotice, s.notice)
 	s.Engine.Register(hearth.JobMeetingStaff, s.staff)
+	s.Engine.Register(hearth.JobRoundClose, s.closeRound)
 }
 
 // load reads the meeting and its group; either deleted meanwhile cancels the job.
@@ -225,14 +232,34 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if s.Presence != nil {
+		if err := s.Presence.MeetingStarted(ctx, g, m); err != nil {
+			return "", err
+		}
+		if err := s.checkVoice(ctx, g, m); err != nil {
+			return "", err
+		}
+	}
 	if s.late(m.StartsAt) {
 		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
 		return "", ErrMissed
 	}
 	msg := hearth.StartPost(g, m)
+	round := hearth.NewRound(m.ID, g.ChannelID, "")
+	if s.Rounds != nil {
+		hearth.AttachRound(&msg, m.Rota, round)
+	}
 	id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
 	if err != nil {
 		return "", s.postFailed(ctx, g, m, j, err)
+	}
+	if s.Rounds != nil {
+		// A retry after a crash gets the same message back (the nonce) and
+		// saves the round then; a round saved already is kept.
+		round.MessageID = id
+		if err := s.Rounds.SaveRound(ctx, round); err != nil {
+			return "", err
+		}
 	}
 	s.Log.Info("meeting started", "meeting", m.ID, "group", g.ID, "message", id)
 	return id, nil
@@ -253,6 +280,13 @@ func (s *Meetings) end(ctx context.Context, j *hearth.Job) (string, error) {
 		return "", nil
 	case j.Arg != hearth.EndArg(m):
 		return "", ErrCancelled // the length changed: a re-plan queued the right end
+	}
+	if s.Presence != nil {
+		// Before the status changes, so a crash in between records it on
+		// the retry; a member's own check-in always wins.
+		if _, err := s.Presence.Attend(ctx, g, m); err != nil {
+			return "", err
+		}
 	}
 	if m.Rota != nil {
 		members, err := s.Store.Members(ctx, g.ID)
@@ -276,7 +310,11 @@ func (s *Meetings) end(ctx context.Context, j *hearth.Job) (string, error) {
 		cur.Status = hearth.MeetingDone
 		// The psychologists' summary is queued with the status change, so a
 		// meeting that ended always gets its summary, once.
-		return hearth.SummaryJobs(cur, g, s.Engine.Now()), nil, nil
+		jobs := hearth.SummaryJobs(cur, g, s.Engine.Now())
+		if s.Rounds != nil {
+			jobs = append(jobs, hearth.RoundCloseJob(cur, g, s.Engine.Now()))
+		}
+		return jobs, nil, nil
 	})
 	if err != nil {
 		return "", err
@@ -345,6 +383,6 @@ func (s *Meetings) staff(ctx context.Context, j *hearth.Job) (string, error) {
 	if settings.StaffChannelID == "" {
 		return "", ErrCancelled
 	}
-	msg := hearth.ChannelProblemNotice(g, j.Arg)
+	msg := staffNotice(g, j.Arg)
 	return s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
 }

@@ -50,6 +50,9 @@ type Planner struct {
 	Log     *slog.Logger
 	// Wake tells the delivery engine that planned work may be due now.
 	Wake func()
+	// BriefBefore is how long before each meeting its psychologists get
+	// the pre-meeting brief (meetings.brief_before); 0: no brief.
+	BriefBefore time.Duration
 	// Every is the housekeeping schedule of Run in robfig/cron's syntax;
 	// "@every 1m" if empty.
 	Every string
@@ -112,7 +115,7 @@ func (p *Planner) PlanAll(ctx context.Context) (PlanStats, error) {
 			return
 		}
 		created, err := p.Store.PlanMeetings(ctx, batch, func(m *hearth.Meeting) []*hearth.Job {
-			return newMeetingJobs(m, byID[m.GroupID], now)
+			return p.newMeetingJobs(m, byID[m.GroupID], now)
 		})
 		if err == nil {
 			err = p.Store.SaveMeetingPlans(ctx, batchPlans...)
@@ -187,10 +190,12 @@ func (p *Planner) schedule(g *hearth.Group, key string) (hearth.Schedule, error)
 	return s, nil
 }
 
-// newMeetingJobs is the work of a newly planned meeting: its timed jobs and
-// the publication of its Discord event.
-func newMeetingJobs(m *hearth.Meeting, g *hearth.Group, now time.Time) []*hearth.Job {
-	return append(hearth.MeetingJobs(m, g, now), hearth.MeetingEventJob(m, g, now, hearth.MeetingKey(m.ID, "event")))
+// newMeetingJobs is the work of a newly planned meeting: its timed jobs,
+// the psychologists' pre-meeting brief and the publication of its Discord
+// event.
+func (p *Planner) newMeetingJobs(m *hearth.Meeting, g *hearth.Group, now time.Time) []*hearth.Job {
+	jobs := append(hearth.MeetingJobs(m, g, now), hearth.BriefJobs(m, g, p.BriefBefore, now)...)
+	return append(jobs, hearth.MeetingEventJob(m, g, now, hearth.MeetingKey(m.ID, "event")))
 }
 
 // Replan brings a group's future meetings and their jobs in line with its
@@ -254,7 +259,7 @@ func (p *Planner) replan(ctx context.Context, g *hearth.Group, now time.Time) er
 			fresh = append(fresh, &hearth.Meeting{GroupID: g.ID, StartsAt: t, EndsAt: t.Add(g.Length())})
 		}
 	}
-	created, err := p.Store.PlanMeetings(ctx, fresh, func(m *hearth.Meeting) []*hearth.Job { return newMeetingJobs(m, g, now) })
+	created, err := p.Store.PlanMeetings(ctx, fresh, func(m *hearth.Meeting) []*hearth.Job { return p.newMeetingJobs(m, g, now) })
 	if err != nil {
 		return err
 	}

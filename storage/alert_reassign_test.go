@@ -109,8 +109,7 @@ func TestDB_MigrateSummaryRecipients(t *testing.T) {
 	forEachDSN(t, func(t *testing.T, driver, dsn string) {
 		db := openDB(t, driver, dsn, testOptions(t))
 		noErr(t, db.MigrateTo(ctx, 8))
-		g := newGroup(t, db, "guild", "Before version 9")
-		m := newMeeting(t, db, g, testNow.Add(-2*time.Hour))
+		g, m := legacyGroupMeeting(t, db, "guild", "Before version 9", testNow.Add(-2*time.Hour))
 		jobs := hearth.SummaryJobs(m, g, testNow) // to fac, then obs
 		noErr(t, db.EnqueueJobs(ctx, jobs...))
 		claimed, err := db.ClaimJobs(ctx, "w", testNow, time.Minute, 10)

@@ -17,7 +17,9 @@ type checkInRow struct {
 	UserID    string
 	Mood      int
 	Note      string // encrypted: see Keyring
-	CreatedAt time.Time
+	// FromPresence: recorded from voice presence at the meeting's end.
+	FromPresence bool
+	CreatedAt    time.Time
 }
 
 func (checkInRow) TableName() string { return "check_ins" }
@@ -27,7 +29,7 @@ func (checkInRow) TableName() string { return "check_ins" }
 func newCheckInRow(c *hearth.CheckIn) *checkInRow {
 	return &checkInRow{
 		ID: c.ID, MeetingID: c.MeetingID, GroupID: c.GroupID, UserID: c.UserID,
-		Mood: c.Mood, CreatedAt: utc(c.CreatedAt),
+		Mood: c.Mood, FromPresence: c.FromPresence, CreatedAt: utc(c.CreatedAt),
 	}
 }
 
@@ -43,7 +45,7 @@ func (db *DB) checkIn(r *checkInRow) (*hearth.CheckIn, error) {
 	}
 	return &hearth.CheckIn{
 		ID: r.ID, MeetingID: r.MeetingID, GroupID: r.GroupID, UserID: r.UserID,
-		Mood: r.Mood, Note: note, CreatedAt: r.CreatedAt.UTC(),
+		Mood: r.Mood, Note: note, FromPresence: r.FromPresence, CreatedAt: r.CreatedAt.UTC(),
 	}, nil
 }
 

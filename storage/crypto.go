@@ -328,6 +328,7 @@ var encryptedColumns = []struct{ table, column string }{
 	{"check_ins", "note"},
 	{"alerts", "note"},
 	{"alerts", "resolution_note"},
+	{"session_notes", "note"},
 }
 
 func (db *DB) rekeyColumn(ctx context.Context, table, column string) (int, error) {

@@ -77,9 +77,8 @@ func TestDB_MigrateBindsNotes(t *testing.T) {
 		opts.Keys = oldRing
 		old := openDB(t, driver, dsn, opts)
 		noErr(t, old.MigrateTo(ctx, 8))
-		g := newGroup(t, old, "guild", "Recovery")
-		m := newMeeting(t, old, g, testNow)
-		noErr(t, old.CreateCheckIn(ctx, &hearth.CheckIn{MeetingID: m.ID, UserID: "u1"}))
+		g, m := legacyGroupMeeting(t, old, "guild", "Recovery", testNow)
+		noErr(t, old.Exec(ctx, `INSERT INTO check_ins (meeting_id, group_id, user_id, created_at) VALUES (?, ?, 'u1', ?)`, m.ID, g.ID, testNow))
 		noErr(t, old.Exec(ctx, "UPDATE check_ins SET note = ?", oldRing.SealLegacy("old check-in")))
 		for i, note := range []string{oldRing.SealLegacy("old alert"), ""} {
 			noErr(t, old.Exec(ctx, `INSERT INTO alerts (guild_id, group_id, user_id, urgency, note, resolution_note, status, created_at)

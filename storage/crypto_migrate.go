@@ -13,6 +13,10 @@ import (
 // it fails, naming the key ids it needs.
 func (db *DB) bindNotes(tx *gorm.DB) error {
 	for _, c := range encryptedColumns {
+		// Tables of later migrations (session notes) do not exist yet.
+		if !tx.Migrator().HasTable(c.table) {
+			continue
+		}
 		type noteRow struct {
 			ID   int64
 			Note string

@@ -143,3 +143,10 @@ func (k *Keyring) SealLegacy(plain string) string {
 	}
 	return blobLegacy + ":" + k.current + ":" + base64.StdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(plain), nil))
 }
+
+// ScanInt64 runs a query returning one integer, for tests.
+func (db *DB) ScanInt64(ctx context.Context, sql string, args ...any) (int64, error) {
+	var n int64
+	err := db.gorm.WithContext(ctx).Raw(sql, args...).Scan(&n).Error
+	return n, err
+}

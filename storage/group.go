@@ -20,6 +20,7 @@ type groupRow struct {
 	NameKey         string // nameKey(Name): unique per guild, for case-insensitive lookups
 	ChannelID       string
 	RoleID          string
+	VoiceChannelID  string
 	FacilitatorID   string
 	ObserverID      string
 	Timezone        string
@@ -40,7 +41,7 @@ func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name
 func newGroupRow(g *hearth.Group) *groupRow {
 	return &groupRow{
 		ID: g.ID, GuildID: g.GuildID, Name: g.Name, NameKey: nameKey(g.Name),
-		ChannelID: g.ChannelID, RoleID: g.RoleID, FacilitatorID: g.FacilitatorID,
+		ChannelID: g.ChannelID, RoleID: g.RoleID, VoiceChannelID: g.VoiceChannelID, FacilitatorID: g.FacilitatorID,
 		ObserverID: g.ObserverID, Timezone: g.Timezone, Schedule: g.Schedule,
 		ScheduleSetAt: nullTime(g.ScheduleSetAt), LengthMinutes: g.LengthMinutes,
 		ReminderOffsets: formatMinutes(g.ReminderOffsets), Sharers: g.Sharers,
@@ -55,7 +56,7 @@ func (r *groupRow) domain() (*hearth.Group, error) {
 	}
 	return &hearth.Group{
 		ID: r.ID, GuildID: r.GuildID, Name: r.Name, ChannelID: r.ChannelID,
-		RoleID: r.RoleID, FacilitatorID: r.FacilitatorID, ObserverID: r.ObserverID,
+		RoleID: r.RoleID, VoiceChannelID: r.VoiceChannelID, FacilitatorID: r.FacilitatorID, ObserverID: r.ObserverID,
 		Timezone: r.Timezone, Schedule: r.Schedule, ScheduleSetAt: fromNull(r.ScheduleSetAt),
 		LengthMinutes: r.LengthMinutes, ReminderOffsets: offsets, Sharers: r.Sharers,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +113,24 @@ func newMeeting(t *testing.T, db *storage.DB, g *hearth.Group, start time.Time) 
 	m := &hearth.Meeting{GroupID: g.ID, StartsAt: start, EndsAt: start.Add(g.Length())}
 	noErr(t, db.CreateMeeting(context.Background(), m))
 	return m
+}
+
+// legacyGroupMeeting stores a group and a meeting starting at start with
+// plain SQL, as a build of an older schema version wrote them: today's
+// rows have columns older versions lack. The returned values are what
+// newGroup and newMeeting would return.
+func legacyGroupMeeting(t *testing.T, db *storage.DB, guild, name string, start time.Time) (*hearth.Group, *hearth.Meeting) {
+	t.Helper()
+	ctx := context.Background()
+	noErr(t, db.Exec(ctx, `INSERT INTO "groups" (guild_id, name, name_key, channel_id, facilitator_id, observer_id, timezone, length_minutes, reminder_offsets, sharers, created_at, updated_at)
+		VALUES (?, ?, ?, 'c1', 'fac', 'obs', 'Europe/Madrid', 90, '1440,60', 2, ?, ?)`, guild, name, strings.ToLower(name), start, start))
+	gid, err := db.ScanInt64(ctx, `SELECT id FROM "groups" WHERE guild_id = ? AND name = ?`, guild, name)
+	noErr(t, err)
+	g := &hearth.Group{ID: gid, GuildID: guild, Name: name, ChannelID: "c1", FacilitatorID: "fac", ObserverID: "obs",
+		Timezone: "Europe/Madrid", LengthMinutes: 90, Sharers: 2, ReminderOffsets: []time.Duration{24 * time.Hour, time.Hour}}
+	end := start.Add(g.Length())
+	noErr(t, db.Exec(ctx, `INSERT INTO meetings (group_id, starts_at, ends_at, status) VALUES (?, ?, ?, 'scheduled')`, gid, start.UTC(), end.UTC()))
+	mid, err := db.ScanInt64(ctx, `SELECT id FROM meetings WHERE group_id = ?`, gid)
+	noErr(t, err)
+	return g, &hearth.Meeting{ID: mid, GroupID: gid, StartsAt: start.UTC(), EndsAt: end.UTC(), Status: hearth.MeetingScheduled}
 }

@@ -200,6 +200,43 @@ var migrations = []migration{
 		`ALTER TABLE alerts ADD COLUMN has_note BOOLEAN NOT NULL DEFAULT FALSE`,
 		`UPDATE alerts SET has_note = TRUE WHERE note <> ''`,
 	}},
+	// Running the meeting (SPEC §12). Presence is kept as intervals, one
+	// row per stay in the voice channel around a meeting, and at most one
+	// open interval per member and meeting (the partial unique index), so
+	// the rows per member per meeting are bounded by their joins, not by
+	// Discord's voice updates.
+	{14, "running the meeting: voice channel, presence, the round, session notes", []string{
+		`ALTER TABLE "groups" ADD COLUMN voice_channel_id TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE check_ins ADD COLUMN from_presence BOOLEAN NOT NULL DEFAULT FALSE`,
+		`CREATE TABLE voice_presence (
+			id {id},
+			meeting_id BIGINT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+			group_id BIGINT NOT NULL REFERENCES "groups" (id) ON DELETE CASCADE,
+			user_id TEXT NOT NULL,
+			joined_at {ts} NOT NULL,
+			left_at {ts})`,
+		`CREATE INDEX voice_presence_meeting ON voice_presence (meeting_id, user_id)`,
+		`CREATE INDEX voice_presence_user ON voice_presence (user_id)`,
+		`CREATE UNIQUE INDEX voice_presence_open ON voice_presence (meeting_id, user_id) WHERE left_at IS NULL`,
+		`CREATE TABLE meeting_rounds (
+			meeting_id BIGINT PRIMARY KEY REFERENCES meetings (id) ON DELETE CASCADE,
+			phase TEXT NOT NULL,
+			idx INTEGER NOT NULL DEFAULT 0,
+			done TEXT NOT NULL DEFAULT '',
+			skipped TEXT NOT NULL DEFAULT '',
+			step INTEGER NOT NULL DEFAULT 0,
+			channel_id TEXT NOT NULL DEFAULT '',
+			message_id TEXT NOT NULL DEFAULT '')`,
+		`CREATE TABLE session_notes (
+			id {id},
+			group_id BIGINT NOT NULL REFERENCES "groups" (id) ON DELETE CASCADE,
+			meeting_id BIGINT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+			author_id TEXT NOT NULL,
+			note TEXT NOT NULL DEFAULT '',
+			created_at {ts} NOT NULL)`,
+		`CREATE INDEX session_notes_meeting ON session_notes (meeting_id)`,
+		`CREATE INDEX session_notes_group_created ON session_notes (group_id, created_at)`,
+	}},
 }
 
 // migrationFuncs are the steps of a migration that SQL cannot do, run

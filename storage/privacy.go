@@ -50,7 +50,18 @@ func (db *DB) userData(ctx context.Context, guildID, userID string, decrypt bool
 		if err := tx.Where("guild_id = ? AND user_id = ?", guildID, userID).Order("created_at, id").Find(&as).Error; err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
+		var ps []presenceRow
+		if err := tx.Where("user_id = ? AND group_id IN (?)", userID, guildGroups(tx, guildID)).
+			Order("joined_at, id").Find(&ps).Error; err != nil {
+			return fmt.Errorf("presence: %w", err)
+		}
+		for i := range ps {
+			d.Presence = append(d.Presence, ps[i].domain())
+		}
 		groupIDs := []int64{}
+		for _, p := range d.Presence {
+			groupIDs = append(groupIDs, p.GroupID)
+		}
 		for _, m := range ms {
 			d.Memberships = append(d.Memberships, m.domain())
 			groupIDs = append(groupIDs, m.GroupID)
@@ -190,12 +201,20 @@ func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit heart
 			return fmt.Errorf("check-ins: %w", res.Error)
 		}
 		out.CheckIns = int(res.RowsAffected)
+		res = tx.Where("user_id = ? AND group_id IN (?)", userID, guildGroups(tx, guildID)).Delete(&presenceRow{})
+		if res.Error != nil {
+			return fmt.Errorf("presence: %w", res.Error)
+		}
+		out.Presence = int(res.RowsAffected)
 		res = tx.Where("user_id = ? AND group_id IN (?)", userID, guildGroups(tx, guildID)).Delete(&membershipRow{})
 		if res.Error != nil {
 			return fmt.Errorf("memberships: %w", res.Error)
 		}
 		out.Memberships = int(res.RowsAffected)
 		if err := db.eraseFromRotas(tx, guildID, userID); err != nil {
+			return err
+		}
+		if err := db.eraseFromRounds(tx, guildID, userID); err != nil {
 			return err
 		}
 		if audit.GuildID == "" {
@@ -252,6 +271,17 @@ func (db *DB) PurgeOlderThan(ctx context.Context, guildID string, t time.Time) (
 			return fmt.Errorf("check-ins: %w", res.Error)
 		}
 		out.CheckIns = int(res.RowsAffected)
+		// Presence and session notes go with the check-ins of their time.
+		res = tx.Where("group_id IN (?) AND joined_at < ?", guildGroups(tx, guildID), t).Delete(&presenceRow{})
+		if res.Error != nil {
+			return fmt.Errorf("presence: %w", res.Error)
+		}
+		out.Presence = int(res.RowsAffected)
+		res = tx.Where("group_id IN (?) AND created_at < ?", guildGroups(tx, guildID), t).Delete(&sessionNoteRow{})
+		if res.Error != nil {
+			return fmt.Errorf("session notes: %w", res.Error)
+		}
+		out.Notes = int(res.RowsAffected)
 		var alertIDs []int64
 		if err := tx.Model(&alertRow{}).Where("guild_id = ? AND status = ? AND resolved_at < ?", guildID, hearth.AlertResolved, t).
 			Pluck("id", &alertIDs).Error; err != nil {

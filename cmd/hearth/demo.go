@@ -110,6 +110,7 @@ type demo struct {
 	stop  func() error
 
 	guild, channel, staff string
+	voice                 string            // the group's voice channel
 	names                 map[string]string // user id → display name
 	users                 map[string]string // display name → user id
 	seen                  map[string]string // message id → last text printed
@@ -137,6 +138,7 @@ func newDemo(ctx context.Context, dsn string, out transcript, stderr io.Writer) 
 	d.guild = d.fake.AddGuild("", "Harbour Community")
 	d.channel = d.fake.AddChannel(d.guild, "", "anxiety-circle")
 	d.staff = d.fake.AddChannel(d.guild, "", "staff")
+	d.voice = d.fake.AddVoiceChannel(d.guild, "", "circle-voice")
 	for _, n := range []string{"Ana (admin)", "Dr. Rivera", "Dr. Chen", "Marta", "Leo", "Sofia", "Omar", "Ines"} {
 		id := d.fake.AddUser("", n, false)
 		d.fake.AddMember(d.guild, id)

@@ -14,9 +14,11 @@ import (
 )
 
 // play is the week: an admin sets up a group, members join, the reminder
-// comes with the rota, one member passes and one is away, members check in,
-// one reports struggling and a psychologist acknowledges, the meeting ends
-// and the psychologists get the summary.
+// comes with the rota, one member passes and one is away, the psychologists
+// get their brief, members check in (one only by being in the voice
+// channel), one reports struggling and a psychologist acknowledges, the
+// facilitator runs the round from the start post, the meeting ends, the
+// psychologists get the summary and one writes a session note.
 func (d *demo) play(ctx context.Context) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -40,7 +42,8 @@ func (d *demo) play(ctx context.Context) (err error) {
 	steps := []func() error{
 		func() error {
 			return d.slash(ctx, admin, "group create", discordtest.Str("name", group), discordtest.Channel("channel", d.channel),
-				discordtest.User("facilitator", d.users[fac]), discordtest.User("observer", d.users[obs]), discordtest.Str("timezone", "Europe/Madrid"))
+				discordtest.User("facilitator", d.users[fac]), discordtest.User("observer", d.users[obs]), discordtest.Str("timezone", "Europe/Madrid"),
+				discordtest.Channel("voice", d.voice))
 		},
 		func() error {
 			return d.slash(ctx, admin, "schedule set", g, discordtest.Str("when", "every tuesday at 19:00"))
@@ -82,15 +85,22 @@ func (d *demo) play(ctx context.Context) (err error) {
 		return err
 	}
 
-	d.out.narrate("Tuesday: the hour-before reminder, then members check in.")
+	d.out.narrate("Tuesday: the hour-before reminder, and both psychologists get their brief: who is away, who is new, the alerts since the last meeting and how the last meetings went.")
 	if err := d.at(ctx, 3, 18, 0); err != nil {
 		return err
 	}
 	if err := d.at(ctx, 3, 18, 45); err != nil {
 		return err
 	}
-	moods := map[string]int64{"Marta": 4, "Leo": 3, "Sofia": 2, "Omar": 4}
+	d.out.narrate("Members come into the voice channel and check in. Leo does not type /checkin: his time in the voice channel will count.")
+	moods := map[string]int64{"Marta": 4, "Sofia": 2, "Omar": 4}
 	for _, m := range []string{"Marta", "Leo", "Sofia", "Omar"} {
+		if err := d.joinVoice(ctx, m); err != nil {
+			return err
+		}
+		if m == "Leo" {
+			continue
+		}
 		if err := d.slash(ctx, m, "checkin", discordtest.Int("mood", moods[m])); err != nil {
 			return err
 		}
@@ -112,14 +122,29 @@ func (d *demo) play(ctx context.Context) (err error) {
 		return err
 	}
 
-	d.out.narrate("The meeting starts at 19:00 and ends at 20:30; the psychologists get the summary.")
+	d.out.narrate("The meeting starts at 19:00. Dr. Rivera runs the round from the start post; only the psychologists may press its buttons.")
 	if err := d.at(ctx, 3, 19, 0); err != nil {
 		return err
 	}
+	for _, p := range []struct{ who, label string }{
+		{"Marta", "Next"}, {fac, "Next"}, {fac, "Next"}, {fac, "Skip"}, {obs, "Sharing round"}, {fac, "Next"},
+	} {
+		if err := d.pressRound(ctx, p.who, p.label); err != nil {
+			return err
+		}
+	}
+	d.out.narrate("It ends at 20:30: Leo was in the voice channel all along, so he counts as attended. The psychologists get the summary.")
 	if err := d.at(ctx, 3, 20, 30); err != nil {
 		return err
 	}
 	if err := d.pressDM(ctx, fac, "Details"); err != nil {
+		return err
+	}
+	d.out.narrate("Dr. Chen writes a session note, about the session and without names; only the two psychologists can read it.")
+	if err := d.sessionNote(ctx, obs, group, "Theme tonight: relapse and shame. Follow up on sleep next week."); err != nil {
+		return err
+	}
+	if err := d.slash(ctx, fac, "notes show", g); err != nil {
 		return err
 	}
 	d.out.narrate("That was the week. Everything above was sent by the real bot to a simulated Discord.")
@@ -150,6 +175,53 @@ func (d *demo) slashReply(ctx context.Context, who, name string, opts ...*discor
 		return nil, err
 	}
 	return r, d.deliveries()
+}
+
+// joinVoice puts a member in the group's voice channel and waits until the
+// bot has seen it.
+func (d *demo) joinVoice(ctx context.Context, who string) error {
+	d.out.action(who, "joins the voice channel #circle-voice")
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := d.app.Bot.WaitVoiceEvents(ctx, 1); err != nil { // the connection's snapshot
+		return err
+	}
+	n := d.app.Bot.VoiceEvents()
+	d.fake.SetVoiceState(d.guild, d.users[who], d.voice)
+	return d.app.Bot.WaitVoiceEvents(ctx, n+1)
+}
+
+// pressRound presses a button of the round on the meeting's start post.
+func (d *demo) pressRound(ctx context.Context, who, label string) error {
+	var post *discordgo.Message
+	for _, m := range d.fake.Messages(d.channel) {
+		if strings.Contains(m.Content, "is starting now") {
+			post = m
+		}
+	}
+	if post == nil {
+		return fmt.Errorf("no start post for %s to press %q on", who, label)
+	}
+	return d.pressOn(ctx, who, post, post.Components, label)
+}
+
+// sessionNote runs /notes add as who and fills in the form it opens.
+func (d *demo) sessionNote(ctx context.Context, who, group, note string) error {
+	r, err := d.slashReply(ctx, who, "notes add", discordtest.Str("group", group))
+	if err != nil {
+		return err
+	}
+	if r.CustomID == "" {
+		return fmt.Errorf("/notes add opened no form for %s", who)
+	}
+	d.out.action(who, "fills in the form: "+note)
+	spec := discordtest.InteractionSpec{GuildID: d.guild, ChannelID: d.channel, User: d.users[who], Permissions: discordgo.PermissionViewChannel}
+	sub, err := d.finalReply(ctx, d.fake.ModalSubmit(spec, r.CustomID, map[string]string{"note": note}))
+	if err != nil {
+		return fmt.Errorf("%s submitting a session note: %w", who, err)
+	}
+	d.reply(who, sub)
+	return d.deliveries()
 }
 
 // pressOn presses the button labelled label on a message, as who.
@@ -201,6 +273,8 @@ func (d *demo) reply(who string, r *discordtest.Reply) {
 		}
 	}
 	switch {
+	case r.Type == discordgo.InteractionResponseModal:
+		d.out.message("ephemeral", "only "+who+" sees", "a form opens: "+r.Title)
 	case r.Type == discordgo.InteractionResponseUpdateMessage:
 		d.out.message("update", "the message "+who+" pressed", text)
 	case r.Ephemeral:

@@ -37,6 +37,15 @@ func TestDemo(t *testing.T) {
 		{"the meeting starts", "is starting now"},
 		{"the summary arrives", "✉ DM to Dr. Rivera:\n    Summary of the **Anxiety Circle** meeting"},
 		{"the details are ephemeral", "(only Dr. Rivera sees):\n    Details of the **Anxiety Circle** meeting"},
+		{"the psychologists get the brief", "✉ DM to Dr. Chen:\n    Brief for the **Anxiety Circle** meeting"},
+		{"a member joins the voice channel", "Leo: joins the voice channel"},
+		{"the start post carries the round", "**Now:** @Marta"},
+		{"a member may not move the round", "(only Marta sees):\n    Only the group's facilitator and observer can move the round"},
+		{"the round moves", "🎙️ **Round** — sharing 1/2"},
+		{"attendance from presence", "Attended: 4 of 4 members (1 from voice presence)"},
+		{"the details say so", "@Leo — ✅ attended · in voice, did not check in"},
+		{"a session note is written in a form", "(only Dr. Chen sees):\n    a form opens: Session note"},
+		{"and read back ephemerally", "(only Dr. Rivera sees):\n    Session notes of **Anxiety Circle**"},
 	}
 	for _, s := range steps {
 		if !strings.Contains(transcript, s.want) {
@@ -55,7 +64,7 @@ func TestDemo(t *testing.T) {
 		}
 		post := strings.Join(body, "\n")
 		posts++
-		for _, secret := range []string{"drink", "mood", "Mood", "alert", "3.2"} {
+		for _, secret := range []string{"drink", "mood", "Mood", "alert", "3.2", "Theme tonight", "voice presence"} {
 			if strings.Contains(post, secret) {
 				t.Errorf("a channel post shows %q:\n%s", secret, post)
 			}

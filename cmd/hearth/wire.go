@@ -51,6 +51,8 @@ type App struct {
 	Alerts *hearth.AlertService
 	// Retention purges data past each server's retention once a day.
 	Retention *scheduler.Retention
+	// Presence records voice presence around meetings (SPEC §12).
+	Presence *scheduler.Presence
 	// Monitor serves /healthz and /metrics; nil when [http] listen is empty.
 	Monitor *monitor.Monitor
 
@@ -108,7 +110,9 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Planner = scheduler.NewPlanner(db, o.Now, cfg.Scheduler.Horizon, o.Logger)
 	a.Planner.Wake = a.Engine.Wake
 	a.Alerts = &hearth.AlertService{Store: db, Config: cfg.Alerts, Now: o.Now, Wake: a.Engine.Wake}
-	svc := &commands.Service{Store: db, Config: cfg, Alerts: a.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger}
+	a.Planner.BriefBefore = cfg.Meetings.BriefBefore
+	a.Presence = &scheduler.Presence{Store: db, Now: o.Now, PresentFor: time.Duration(cfg.Meetings.PresentMinutes) * time.Minute, Log: o.Logger}
+	svc := &commands.Service{Store: db, Config: cfg, Alerts: a.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger, VoiceChanged: a.Presence.Forget}
 	svc.Register(a.Router)
 	a.Bot, err = bot.New(bot.Options{
 		Discord:    cfg.Discord,
@@ -118,6 +122,7 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 		DeferAfter: o.DeferAfter,
 		Transport:  o.Transport,
 		Observer:   observer,
+		Voice:      a.Presence,
 	})
 	if err != nil {
 		db.Close()
@@ -134,8 +139,11 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Retention.Register()
 	summaries := &scheduler.Summaries{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
 	summaries.Register()
-	meetings := &scheduler.Meetings{Engine: a.Engine, Store: db, Discord: a.Bot, CatchUp: cfg.Scheduler.CatchUp, Log: o.Logger}
+	meetings := &scheduler.Meetings{Engine: a.Engine, Store: db, Discord: a.Bot, CatchUp: cfg.Scheduler.CatchUp, Log: o.Logger,
+		Rounds: db, Presence: a.Presence}
 	meetings.Register()
+	briefs := &scheduler.Briefs{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
+	briefs.Register()
 	return a, nil
 }
 

@@ -1,0 +1,237 @@
+package hearth
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RoundPhase is where the round of a meeting stands.
+type RoundPhase string
+
+// Round phases: the check-in order first, then the sharers, then over.
+const (
+	RoundCheckIn RoundPhase = "checkin"
+	RoundSharing RoundPhase = "sharing"
+	RoundOver    RoundPhase = "over"
+)
+
+// Round actions, the buttons of the start post (SPEC §12).
+const (
+	RoundNext  = "next"
+	RoundSkip  = "skip"
+	RoundShare = "share"
+)
+
+// RoundState is the round of one meeting: who speaks now, who is done. It
+// is stored, so a restart or a second process continues from it, and each
+// press names the Step it was rendered at, so a press is applied once.
+type RoundState struct {
+	MeetingID int64
+	Phase     RoundPhase
+	Index     int      // the speaker now: an index into the phase's list
+	Done      []string // user ids who spoke, in order
+	Skipped   []string // user ids skipped
+	Step      int      // how many presses were applied
+	ChannelID string   // where the post with the buttons is
+	MessageID string
+}
+
+// NewRound returns the round of a meeting whose start post is messageID.
+func NewRound(meetingID int64, channelID, messageID string) *RoundState {
+	return &RoundState{MeetingID: meetingID, Phase: RoundCheckIn, ChannelID: channelID, MessageID: messageID}
+}
+
+// speakers returns the list the phase walks through.
+func (s *RoundState) speakers(r *Rota) []string {
+	if r == nil {
+		return nil
+	}
+	switch s.Phase {
+	case RoundCheckIn:
+		return r.Order
+	case RoundSharing:
+		return r.Sharers
+	}
+	return nil
+}
+
+// settle moves past the end of a phase's list (or an empty one).
+func (s *RoundState) settle(r *Rota) {
+	for s.Phase != RoundOver && s.Index >= len(s.speakers(r)) {
+		if s.Phase == RoundCheckIn {
+			s.Phase, s.Index = RoundSharing, 0
+		} else {
+			s.Phase, s.Index = RoundOver, 0
+		}
+	}
+}
+
+// Now returns who speaks now and who is next ("" for nobody).
+func (s *RoundState) Now(r *Rota) (now, next string) {
+	c := *s
+	c.settle(r)
+	sp := c.speakers(r)
+	if c.Phase == RoundOver {
+		return "", ""
+	}
+	now = sp[c.Index]
+	if c.Index+1 < len(sp) {
+		return now, sp[c.Index+1]
+	}
+	if c.Phase == RoundCheckIn && r != nil && len(r.Sharers) > 0 {
+		return now, r.Sharers[0]
+	}
+	return now, ""
+}
+
+// Apply applies a press rendered at step. A press of an older step (a
+// double press, a retry after a crash) changes nothing and reports false.
+func (s *RoundState) Apply(r *Rota, action string, step int) (bool, error) {
+	if step != s.Step {
+		return false, nil
+	}
+	s.settle(r)
+	switch action {
+	case RoundNext, RoundSkip:
+		if s.Phase == RoundOver {
+			return false, nil
+		}
+		who := s.speakers(r)[s.Index]
+		if action == RoundNext {
+			s.Done = append(s.Done, who)
+		} else {
+			s.Skipped = append(s.Skipped, who)
+		}
+		s.Index++
+	case RoundShare:
+		if s.Phase != RoundCheckIn {
+			return false, nil
+		}
+		s.Phase, s.Index = RoundSharing, 0
+	default:
+		return false, Errorf(EINVALID, msgRoundBadButton)
+	}
+	s.settle(r)
+	s.Step++
+	return true, nil
+}
+
+// roundListBudget bounds each list of names in the round section, so the
+// post stays within Discord's 2000 characters for groups of 500.
+const roundListBudget = 400
+
+// RoundSection renders the round for the last part of the start post — the
+// only part edited afterwards — and its buttons: who speaks now, who is
+// next, who is done and who was skipped. Lists longer than fit are cut
+// with "and N more". The buttons carry the meeting and the step.
+func RoundSection(r *Rota, s *RoundState) (string, [][]Button) {
+	var b strings.Builder
+	now, next := s.Now(r)
+	c := *s
+	c.settle(r)
+	switch c.Phase {
+	case RoundCheckIn:
+		fmt.Fprintf(&b, msgRoundCheckIn, c.Index+1, len(r.Order))
+	case RoundSharing:
+		fmt.Fprintf(&b, msgRoundSharing, c.Index+1, len(r.Sharers))
+	default:
+		b.WriteString(msgRoundOver)
+	}
+	if now != "" {
+		b.WriteString(msgRoundNow + Mention(now))
+	}
+	if next != "" {
+		b.WriteString(msgRoundNext + Mention(next))
+	}
+	if len(s.Done) > 0 {
+		b.WriteString(msgRoundDone + clippedMentions(s.Done, roundListBudget))
+	}
+	if len(s.Skipped) > 0 {
+		b.WriteString(msgRoundSkipped + clippedMentions(s.Skipped, roundListBudget))
+	}
+	if c.Phase == RoundOver {
+		return b.String(), nil
+	}
+	id := strconv.FormatInt(s.MeetingID, 10) + ":" + strconv.Itoa(s.Step)
+	row := []Button{
+		{Label: msgRoundBtnNext, CustomID: "round:" + RoundNext + ":" + id, Style: ButtonPrimary},
+		{Label: msgRoundBtnSkip, CustomID: "round:" + RoundSkip + ":" + id, Style: ButtonSecondary},
+		{Label: msgRoundBtnShare, CustomID: "round:" + RoundShare + ":" + id, Style: ButtonSuccess, Disabled: c.Phase != RoundCheckIn},
+	}
+	return b.String(), [][]Button{row}
+}
+
+// clippedMentions joins mentions of ids, the latest last, within budget
+// characters, saying how many earlier ones were left out.
+func clippedMentions(ids []string, budget int) string {
+	var parts []string
+	n := 0
+	for i := len(ids) - 1; i >= 0; i-- {
+		m := Mention(ids[i])
+		if n+len(m)+2 > budget {
+			break
+		}
+		parts = append([]string{m}, parts...)
+		n += len(m) + 2
+	}
+	out := strings.Join(parts, ", ")
+	if left := len(ids) - len(parts); left > 0 {
+		out = fmt.Sprintf(msgRoundEarlier, left, out)
+	}
+	return out
+}
+
+// JobRoundClose edits the start post of a meeting that ended: the round's
+// buttons are taken off, so nobody presses them in vain.
+const JobRoundClose JobKind = "meeting.round-close"
+
+// RoundCloseJob returns the job that closes the round of a meeting that
+// ended, due at now.
+func RoundCloseJob(m *Meeting, g *Group, now time.Time) *Job {
+	return &Job{Kind: JobRoundClose, Key: MeetingKey(m.ID, "round-close"), Priority: PriorityReminder,
+		DueAt: now.UTC(), GuildID: g.GuildID, GroupID: g.ID, MeetingID: m.ID}
+}
+
+// ClosedRoundPost is the start post of a meeting that ended: the round as
+// it stood, without buttons.
+func ClosedRoundPost(g *Group, m *Meeting, s *RoundState) Message {
+	msg := RoundPost(g, m, s)
+	msg.Content += "\n" + msgRoundClosed
+	msg.Buttons = nil
+	return msg
+}
+
+// RoundStore keeps the round of each meeting.
+type RoundStore interface {
+	// SaveRound stores the round of a meeting once: a second save of the
+	// same meeting keeps the first.
+	SaveRound(ctx context.Context, s *RoundState) error
+	// Round returns the round of a meeting, or ENOTFOUND.
+	Round(ctx context.Context, meetingID int64) (*RoundState, error)
+	// UpdateRound applies fn to the stored round and saves it atomically;
+	// fn reporting false saves nothing.
+	UpdateRound(ctx context.Context, meetingID int64, fn func(*RoundState) (bool, error)) (*RoundState, bool, error)
+}
+
+// AttachRound adds the round section and its buttons to msg, the last (or
+// only) part of a meeting's start post: the part that presses edit.
+func AttachRound(msg *Message, r *Rota, s *RoundState) {
+	if r == nil || len(r.Order) == 0 {
+		return
+	}
+	section, buttons := RoundSection(r, s)
+	msg.Content += "\n\n" + section
+	msg.Buttons = buttons
+}
+
+// RoundPost is the start post of m with its round: what a press edits the
+// post to. Edits ping nobody.
+func RoundPost(g *Group, m *Meeting, s *RoundState) Message {
+	msg := StartPost(g, m)
+	msg.MentionUsers = nil
+	AttachRound(&msg, m.Rota, s)
+	return msg
+}
