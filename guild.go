@@ -20,7 +20,8 @@ const (
 // GuildSettings are the per-server settings an admin configures.
 type GuildSettings struct {
 	GuildID        string
-	CrisisText     string // empty means DefaultCrisisText
+	CrisisText     string // English; empty means the catalog's default
+	CrisisTextES   string // Spanish; empty means the English one, else the default
 	StaffChannelID string
 	LeadID         string // clinical lead: gets escalated alerts by DM
 	RetentionDays  int
@@ -34,6 +35,23 @@ func (s *GuildSettings) Crisis() string {
 		return DefaultCrisisText
 	}
 	return s.CrisisText
+}
+
+// CrisisFor returns the crisis-resources text a reader of lang ("en" or
+// "es") sees: the server's text in their language, else its text in the
+// other language, else the catalog's default in their language (p).
+func (s *GuildSettings) CrisisFor(lang string, p Printer) string {
+	mine, other := s.CrisisText, s.CrisisTextES
+	if lang == "es" {
+		mine, other = other, mine
+	}
+	switch {
+	case mine != "":
+		return mine
+	case other != "":
+		return other
+	}
+	return p.Text("crisis.default")
 }
 
 // DefaultGuildSettings returns the settings of a server that has set nothing.

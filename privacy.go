@@ -19,6 +19,9 @@ type UserData struct {
 	Deliveries map[int64][]*AlertDelivery
 	// Actions are the audit entries of this server whose actor is the user.
 	Actions []AuditEntry
+	// Language is the language of the user's latest interaction in the
+	// server ("en", "es"), which their DMs use; empty when none is stored.
+	Language string
 }
 
 // HasNotes reports whether any check-in or alert of the user carries a note.

@@ -222,8 +222,8 @@ func (s *Service) alertResolveButton(ctx context.Context, r *Request) (*Response
 // alertButtonReply updates the pressed message: alert buttons exist only on
 // alert DMs, so it is the presser's own copy of this alert (possibly pressed
 // before its message id was stored).
-func (s *Service) alertButtonReply(_ *Request, a *hearth.Alert, g *hearth.Group, _ []*hearth.AlertDelivery) (*Response, error) {
-	return Update(hearth.AlertDM(a, g)), nil
+func (s *Service) alertButtonReply(r *Request, a *hearth.Alert, g *hearth.Group, _ []*hearth.AlertDelivery) (*Response, error) {
+	return Update(hearth.AlertDM(a, g, r.Lang)), nil
 }
 
 func (s *Service) alertsResolve(ctx context.Context, r *Request) (*Response, error) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Store is everything the commands read and write.
@@ -21,6 +22,7 @@ type Store interface {
 	hearth.CheckInStore
 	hearth.RotaStore
 	hearth.HistoryStore
+	hearth.LanguageStore
 }
 
 // Service holds what the handlers depend on. Its methods, one file per
@@ -80,7 +82,7 @@ func audit(r *Request, action, target string) hearth.AuditEntry {
 // guildOnly refuses an interaction outside a server.
 func guildOnly(r *Request) error {
 	if r.GuildID == "" {
-		return hearth.Errorf(hearth.EINVALID, "This command works only in a server.")
+		return &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.ErrorGuildOnly)}
 	}
 	return nil
 }

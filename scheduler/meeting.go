@@ -17,6 +17,7 @@ type MeetingStore interface {
 	hearth.MembershipStore
 	hearth.MeetingStore
 	hearth.GuildStore
+	hearth.LanguageStore
 }
 
 // ChannelNamer is implemented by a hearth.Discord that can name a channel;
@@ -94,7 +95,7 @@ func (s *Meetings) reminder(ctx context.Context, j *hearth.Job) (string, error) 
 		if m, err = s.fixRota(ctx, g, m); err != nil {
 			return "", err
 		}
-		msg := hearth.ReminderPost(g, m)
+		msg := hearth.ReminderPost(g, m, groupLang(g))
 		id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
 		if err != nil {
 			return "", s.postFailed(ctx, g, m, j, err)
@@ -191,7 +192,11 @@ func (s *Meetings) dm(ctx context.Context, j *hearth.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	msg := hearth.ReminderDM(g, m)
+	lang, err := dmLang(ctx, s.Store, g, j.UserID)
+	if err != nil {
+		return "", err
+	}
+	msg := hearth.ReminderDM(g, m, lang)
 	return s.Discord.Send(ctx, ch, &msg, nonce(j))
 }
 
@@ -229,7 +234,7 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
 		return "", ErrMissed
 	}
-	msg := hearth.StartPost(g, m)
+	msg := hearth.StartPost(g, m, groupLang(g))
 	id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
 	if err != nil {
 		return "", s.postFailed(ctx, g, m, j, err)
@@ -295,7 +300,7 @@ func (s *Meetings) notice(ctx context.Context, j *hearth.Job) (string, error) {
 	if j.Arg != hearth.NoticeSkipped {
 		return "", fmt.Errorf("unknown meeting notice %q", j.Arg)
 	}
-	msg := hearth.SkippedPost(g, m)
+	msg := hearth.SkippedPost(g, m, groupLang(g))
 	id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
 	if err != nil {
 		return "", s.postFailed(ctx, g, m, j, err)

@@ -175,6 +175,19 @@ var migrations = []migration{
 	{8, "an index of the leases of held jobs", []string{
 		`CREATE INDEX jobs_held_lease ON jobs (lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL`,
 	}},
+	// SPEC §10. A user's language is kept per server, like the rest of their
+	// data, so /privacy in a server shows, exports and erases that server's
+	// row only.
+	{15, "languages: of a group's posts, of each crisis text, of each user's DMs", []string{
+		`ALTER TABLE "groups" ADD COLUMN language TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE guild_settings ADD COLUMN crisis_text_es TEXT NOT NULL DEFAULT ''`,
+		`CREATE TABLE user_languages (
+			guild_id TEXT NOT NULL,
+			user_id TEXT NOT NULL,
+			language TEXT NOT NULL,
+			updated_at {ts} NOT NULL,
+			PRIMARY KEY (guild_id, user_id))`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.
