@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerPrivacy defines /privacy: a member sees, exports or erases what
@@ -87,6 +88,9 @@ func (s *Service) privacyShow(ctx context.Context, r *Request) (*Response, error
 		} else {
 			b.WriteString("• Private notes: none\n")
 		}
+	}
+	if d.Language != "" {
+		b.WriteString(r.T(locale.PrivacyLanguage, locale.A("Lang", langName(r.Lang, d.Language))) + "\n")
 	}
 	fmt.Fprintf(&b, "Check-ins, notes and closed alerts are deleted after **%d days** in this server.\n", retentionDays(settings))
 	b.WriteString("`/privacy export` gives you a file with all of it; `/privacy delete` erases it.")
@@ -191,12 +195,19 @@ func (s *Service) privacyDeleteConfirm(ctx context.Context, r *Request) (*Respon
 		return nil, err
 	}
 	if isEmpty(d) {
+		if d.Language != "" { // the language of their interactions is all there is
+			if _, err := s.Store.EraseUser(ctx, r.GuildID, r.User.ID, audit(r, hearth.AuditPrivacyDelete, "")); err != nil {
+				return nil, err
+			}
+			s.forgetLanguage(r.GuildID, r.User.ID)
+		}
 		return Update(hearth.Message{Content: "There is nothing left to erase: hearth keeps nothing about you in this server."}), nil
 	}
 	e, err := s.Store.EraseUser(ctx, r.GuildID, r.User.ID, audit(r, hearth.AuditPrivacyDelete, ""))
 	if err != nil {
 		return nil, err
 	}
+	s.forgetLanguage(r.GuildID, r.User.ID)
 	// Ids and counts only: the log says an erasure happened, not whose data.
 	s.Log.Info("member data erased", "guild", r.GuildID, "memberships", e.Memberships,
 		"check_ins", e.CheckIns, "alerts", e.Alerts, "jobs", e.Jobs)

@@ -22,6 +22,7 @@ type (
 		CheckIns      []exportCheckIn    `json:"check_ins"`
 		Alerts        []exportAlert      `json:"alerts"`
 		Actions       []exportAction     `json:"actions"`
+		Language      string             `json:"language,omitempty"` // of the user's DMs (SPEC §10)
 	}
 	exportMembership struct {
 		GroupID     string     `json:"group_id"`
@@ -91,6 +92,7 @@ func exportJSON(d *hearth.UserData, retention int, at time.Time) ([]byte, error)
 	doc := exportDoc{
 		Format: exportFormat, ExportedAt: at.UTC(), ServerID: d.GuildID, UserID: d.UserID, RetentionDays: retention,
 		Memberships: []exportMembership{}, CheckIns: []exportCheckIn{}, Alerts: []exportAlert{}, Actions: []exportAction{},
+		Language: d.Language,
 	}
 	for _, m := range d.Memberships {
 		doc.Memberships = append(doc.Memberships, exportMembership{

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hearthbot/hearth"
@@ -37,10 +38,13 @@ type Service struct {
 	// zone, length or reminder offsets changed (nil: no planner).
 	Replan func(ctx context.Context, groupID int64) error
 	Log    *slog.Logger
+
+	langs sync.Map // guild:user → the locale.Lang last stored
 }
 
 // Register defines every command on rt and routes its handlers.
 func (s *Service) Register(rt *Router) {
+	rt.Use(s.rememberLanguage)
 	s.registerGroupAutocomplete(rt)
 	s.registerStruggling(rt)
 	s.registerAlerts(rt)

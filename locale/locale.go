@@ -169,3 +169,30 @@ func (l Lang) FuncMap() template.FuncMap {
 		"lang": func() string { return string(l.OrDefault()) },
 	}
 }
+
+// Registration returns the catalog text of a command description or choice
+// for Discord's localizations: path is the command path ("group create"),
+// option the option name ("" for the command itself) and choice the choice
+// value ("" for the option's description). english is the text the
+// definition registers: a shared option entry ([opt]) is used only when its
+// English matches, so a command that words an option its own way is never
+// given another's translation. ok is false when the catalog has no entry.
+func (l Lang) Registration(path, option, choice, english string) (string, bool) {
+	id := "cmd." + strings.ReplaceAll(path, " ", ".")
+	if option != "" {
+		id += ":" + option
+	}
+	if choice != "" {
+		id += "=" + choice
+	}
+	if English.Has(Key(id)) {
+		return T(l, Key(id)), true
+	}
+	if option != "" && choice == "" {
+		shared := Key("opt." + option)
+		if English.Has(shared) && T(English, shared) == english {
+			return T(l, shared), true
+		}
+	}
+	return "", false
+}
