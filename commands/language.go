@@ -43,6 +43,18 @@ func langName(reader locale.Lang, code string) string {
 	return reader.T(locale.LangEn)
 }
 
+// languageChange reads the `language` option of /group create|edit.
+func languageChange(r *Request) (func(*hearth.Group), error) {
+	if !r.Has("language") {
+		return nil, nil
+	}
+	l, ok := locale.Parse(r.String("language"))
+	if !ok {
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.ErrorLanguage)}
+	}
+	return func(g *hearth.Group) { g.Language = string(l) }, nil
+}
+
 // languageOpt is the `language` option of /group create|edit and /settings
 // crisis: English or Spanish, names localized at registration.
 func languageOpt(description string) OptionDef {
