@@ -116,6 +116,18 @@ func rotaMembers(r *Rota) []string {
 
 func channelMention(id string) string { return "<#" + id + ">" }
 
+// DescribeMeetingIn is DescribeMeeting in the reader's language p.
+func DescribeMeetingIn(m *Meeting, p Printer) string {
+	s := Timestamp(m.StartsAt, "F") + " (" + Timestamp(m.StartsAt, "R") + ")"
+	if m.Status == MeetingRunning {
+		s += p.Text("sched.meeting_now")
+	}
+	if m.OneOff {
+		s += p.Text("sched.meeting_one_off")
+	}
+	return s
+}
+
 // DescribeMeeting renders a meeting for lists: full date and relative time,
 // and a note when it is running or a one-off.
 func DescribeMeeting(m *Meeting) string {

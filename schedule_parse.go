@@ -76,6 +76,9 @@ func parseScheduleSpec(expr string) (*scheduleSpec, error) {
 		strings.HasPrefix(text, "tz=") || strings.HasPrefix(text, "cron_tz=") {
 		return parseCron(expr, text)
 	}
+	if isSpanishSchedule(text) {
+		return parseFriendly(expr, spanishToEnglish(text))
+	}
 	return parseFriendly(expr, text)
 }
 
