@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
-	"github.com/hearthbot/hearth/locale"
 	"github.com/hearthbot/hearth/chart"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Limits of /report.

@@ -19,4 +19,6 @@ func (l Lang) DayTime(t time.Time) string {
 		A("Day", t.Day()), A("Month", l.month(t)), A("Time", t.Format("15:04")))
 }
 
-func (l Lang) month(t time.Time) string { return T(l, Key(fmt.Sprintf("date.month_%d", int(t.Month())))) }
+func (l Lang) month(t time.Time) string {
+	return T(l, Key(fmt.Sprintf("date.month_%d", int(t.Month()))))
+}
