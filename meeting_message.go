@@ -1,7 +1,6 @@
 package hearth
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -78,19 +77,21 @@ func RotaLines(r *Rota, p Printer) (sharers, order string) {
 	return sharers, p.Text("meeting.order", "Names", b.String())
 }
 
-// ChannelProblemNotice is the staff-channel notice when hearth cannot post
-// a group's reminders: the group only, no member and no content.
-func ChannelProblemNotice(g *Group, reason string) Message {
-	why := "its channel no longer exists"
+// ChannelProblemNotice is the staff-channel notice, in the group's
+// language p, when hearth cannot post a group's reminders: the group only,
+// no member and no content.
+func ChannelProblemNotice(g *Group, reason string, p Printer) Message {
+	why := p.Text("notice.channel_gone")
 	if reason == StaffChannelNoAccess {
-		why = "hearth is not allowed to post in its channel"
+		why = p.Text("notice.channel_forbidden")
 	}
-	return Message{Content: fmt.Sprintf("⚠️ hearth could not post the meeting messages of **%s**: %s. An admin can pick a channel with `/group edit`.", g.Name, why)}
+	return Message{Content: p.Text("notice.channel_problem", "Group", g.Name, "Why", why)}
 }
 
-// MeetingEvent is the Discord scheduled event that mirrors a meeting;
-// location is where members meet, such as "#anxiety-group".
-func MeetingEvent(g *Group, m *Meeting, location string) *ScheduledEvent {
+// MeetingEvent is the Discord scheduled event that mirrors a meeting, in
+// the group's language p; location is where members meet, such as
+// "#anxiety-group".
+func MeetingEvent(g *Group, m *Meeting, location string, p Printer) *ScheduledEvent {
 	name := g.Name
 	if utf8.RuneCountInString(name) > 100 {
 		name = string([]rune(name)[:100])
@@ -98,7 +99,7 @@ func MeetingEvent(g *Group, m *Meeting, location string) *ScheduledEvent {
 	return &ScheduledEvent{
 		GuildID:     g.GuildID,
 		Name:        name,
-		Description: fmt.Sprintf("Peer-support meeting of %s. Check in with /checkin in the group channel when it starts.", g.Name),
+		Description: p.Text("notice.event_description", "Group", g.Name),
 		Location:    location,
 		StartsAt:    m.StartsAt,
 		EndsAt:      m.EndsAt,

@@ -350,6 +350,6 @@ func (s *Meetings) staff(ctx context.Context, j *hearth.Job) (string, error) {
 	if settings.StaffChannelID == "" {
 		return "", ErrCancelled
 	}
-	msg := hearth.ChannelProblemNotice(g, j.Arg)
+	msg := hearth.ChannelProblemNotice(g, j.Arg, groupLang(g))
 	return s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
 }
