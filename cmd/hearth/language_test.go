@@ -93,7 +93,7 @@ func TestLanguage_SpanishMemberEnglishPsychologist(t *testing.T) {
 	})
 	t.Run("NewPsychologistGetsTheGroupsLanguage", func(t *testing.T) {
 		dm := h.waitDMs(h.obs, 1)[0]
-		mustShow(t, "observer's DM", text(dm), "Un miembro ha pedido apoyo", "Recaída: Sí", "Urgencia: ahora")
+		mustShow(t, "observer's DM", text(dm), "Una persona del grupo ha pedido apoyo", "Recaída: Sí", "Urgencia: ahora")
 	})
 	t.Run("AcknowledgementReachesTheMemberInSpanish", func(t *testing.T) {
 		dm := h.waitDMs(h.fac, 1)[0]
