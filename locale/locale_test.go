@@ -162,6 +162,20 @@ func TestT(t *testing.T) {
 	})
 }
 
+func TestCatalog_DefaultCrisisText(t *testing.T) {
+	if got := locale.T(locale.English, locale.CrisisDefault); got != hearth.DefaultCrisisText {
+		t.Errorf("crisis.default and hearth.DefaultCrisisText differ:\n%s\n%s", got, hearth.DefaultCrisisText)
+	}
+	for _, l := range locale.Langs {
+		text := locale.T(l, locale.CrisisDefault)
+		for _, n := range []string{"112", "911", "123", "/settings crisis"} {
+			if !strings.Contains(text, n) {
+				t.Errorf("%s default crisis text lacks %q", l, n)
+			}
+		}
+	}
+}
+
 func TestFromDiscord(t *testing.T) {
 	for in, want := range map[string]locale.Lang{
 		"es-ES": locale.Spanish, "es-419": locale.Spanish, "ES-es": locale.Spanish,
