@@ -2,6 +2,7 @@ package hearth_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,4 +115,35 @@ func ExampleCanonicalSchedule() {
 	// cada dos miércoles a las 19:00 → every other wednesday at 19:00 → cada dos miércoles a las 19:00
 	// primer lunes de cada mes a las 19:00 → first monday of the month at 19:00 → el primer lunes de cada mes a las 19:00
 	// cada viernes a la 1:00 → every friday at 1:00 → cada viernes a la 01:00
+}
+
+func TestParseSchedule_ErrorsInTheReadersLanguage(t *testing.T) {
+	madrid, _ := hearth.LoadLocation("Europe/Madrid")
+	at := time.Date(2026, 3, 20, 12, 0, 0, 0, madrid)
+	for _, tc := range []struct{ in, es string }{
+		{"", "El horario está vacío. Usa una forma como `cada martes a las 19:00`"},
+		{"cada martis a las 19:00", "No entiendo `cada martis a las 19:00` como horario: `martis` no es un día"},
+		{"every tusday at 19:00", "`tusday` no es un día"},
+		{"cada martes a las 25:00", "en `25:00` la hora debe ir de 00 a 23"},
+		{"cada martes", "no tiene hora"},
+		{"cada dos lunes y martes a las 19:00", "`cada dos` va con un solo día"},
+		{"quinto lunes de cada mes a las 19:00", "No entiendo `quinto lunes de cada mes a las 19:00` como horario."},
+		{"0 19 * *", "una expresión cron tiene 5 campos (minuto hora día-del-mes mes día-de-la-semana); esta tiene 4"},
+		{"0 0 30 2 *", "El horario `0 0 30 2 *` no se cumple nunca"},
+		{"TZ=Europe/Madrid 0 19 * * 2", "la zona horaria es la del grupo"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			_, err := hearth.ParseSchedule(tc.in, madrid, at)
+			if hearth.ErrorCode(err) != hearth.EINVALID {
+				t.Fatalf("error %v, want EINVALID", err)
+			}
+			// The English catalog says what the domain's message says.
+			if en, msg := hearth.ErrorMessageIn(err, locale.English), hearth.ErrorMessage(err); en != msg {
+				t.Errorf("English rendering differs from the message:\n%s\n%s", en, msg)
+			}
+			if es := hearth.ErrorMessageIn(err, locale.Spanish); !strings.Contains(es, tc.es) {
+				t.Errorf("Spanish: %q does not contain %q", es, tc.es)
+			}
+		})
+	}
 }

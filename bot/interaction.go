@@ -204,15 +204,10 @@ func (b *Bot) completeDeferred(ctx context.Context, i *discordgo.Interaction, re
 	return err
 }
 
-// errorMessage is what the caller reads about err: an *hearth.Error's own
-// message (handlers write it in the caller's language), or the apology for
-// an internal error in the caller's language.
-func errorMessage(l locale.Lang, err error) string {
-	if hearth.ErrorCode(err) == hearth.EINTERNAL {
-		return locale.T(l, locale.ErrorInternal)
-	}
-	return hearth.ErrorMessage(err)
-}
+// errorMessage is what the caller reads about err, in their language: a
+// domain error's catalog message, a handler's message (already in the
+// caller's language), or the apology for an internal error.
+func errorMessage(l locale.Lang, err error) string { return hearth.ErrorMessageIn(err, l) }
 
 // route names what an interaction asked for, for logs: ids and names only.
 func route(r *commands.Request) string {

@@ -160,6 +160,13 @@ func TestLanguage_SpanishSchedule(t *testing.T) {
 	if g := h.group("Anxiety Circle"); g.Schedule != "every tuesday at 19:00" {
 		t.Errorf("stored schedule %q, want the canonical form", g.Schedule)
 	}
+	t.Run("ErrInTheReadersLanguage", func(t *testing.T) {
+		r := h.slashAs(h.asIn(h.admin, "es-419"), "schedule set", discordtest.Str("group", "Anxiety Circle"),
+			discordtest.Str("when", "cada martis a las 19:00"))
+		mustEphemeral(t, r, "No entiendo `cada martis a las 19:00` como horario: `martis` no es un día", "cada dos miércoles")
+		r = h.slash(h.admin, "schedule set", discordtest.Str("group", "Anxiety Circle"), discordtest.Str("when", "every tusday at 19:00"))
+		mustEphemeral(t, r, "I can't read `every tusday at 19:00` as a schedule: `tusday` is not a day")
+	})
 }
 
 func TestLanguage_GroupLanguage(t *testing.T) {
