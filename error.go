@@ -44,6 +44,15 @@ func (m Msg) In(p Printer) string {
 	return p.Text(m.Key, args...)
 }
 
+// Errorm returns an *Error with an English message and the same message as
+// a catalog key with name, value args, for the edge to render in the
+// reader's language.
+func Errorm(code, key string, args []any, format string, fmtArgs ...any) *Error {
+	e := Errorf(code, format, fmtArgs...)
+	e.Msg = &Msg{Key: key, Args: args}
+	return e
+}
+
 // ErrorMessageIn is ErrorMessage in the reader's language: an *Error's Msg
 // rendered by p (else its Message), or the catalog's apology for an
 // internal error.

@@ -147,3 +147,33 @@ func TestParseSchedule_ErrorsInTheReadersLanguage(t *testing.T) {
 		})
 	}
 }
+
+func TestInputErrors_InTheReadersLanguage(t *testing.T) {
+	_, offErr := hearth.ParseOffsets("24x")
+	_, countErr := hearth.ParseOffsets("1h,2h,3h,4h,5h,6h")
+	_, rangeErr := hearth.ParseOffsets("1m")
+	_, twiceErr := hearth.ParseOffsets("1h,60m")
+	_, atErr := hearth.ParseMeetingTime("mañana", time.UTC)
+	_, _, dateErr := hearth.ParseMeetingDate("17/03/2026", time.UTC)
+	for _, tc := range []struct {
+		err error
+		es  string
+	}{
+		{offErr, "\"24x\" no es un aviso"},
+		{countErr, "Indica de 1 a 5 avisos"},
+		{rangeErr, "Cada recordatorio debe ir entre 5m y 7d"},
+		{twiceErr, "El recordatorio 1h aparece dos veces"},
+		{atErr, "No entiendo \"mañana\" como fecha y hora"},
+		{dateErr, "No entiendo \"17/03/2026\" como fecha"},
+	} {
+		if hearth.ErrorCode(tc.err) != hearth.EINVALID {
+			t.Fatalf("error %v, want EINVALID", tc.err)
+		}
+		if en, msg := hearth.ErrorMessageIn(tc.err, locale.English), hearth.ErrorMessage(tc.err); en != msg {
+			t.Errorf("English rendering differs from the message:\n%s\n%s", en, msg)
+		}
+		if es := hearth.ErrorMessageIn(tc.err, locale.Spanish); !strings.Contains(es, tc.es) {
+			t.Errorf("Spanish: %q does not contain %q", es, tc.es)
+		}
+	}
+}

@@ -19,5 +19,12 @@
 // Converting a file: replace each literal that reaches a reply, a DM or a
 // post by a key added to both catalogs (en.toml first, then es.toml), run
 // `go generate ./locale`, and remove the file from pendingFiles in
-// literal_test.go.
+// literal_test.go. In a handler: r.T(locale.Key, locale.A("Name", v)), and
+// errors as &hearth.Error{Code: …, Message: r.T(…)}. In the domain, which
+// does not know the reader: a function that builds a message takes a
+// hearth.Printer (AlertDM, ReminderPost…), and an error keeps its English
+// Message and adds the same message as a catalog key with hearth.Errorm
+// (or Error.Msg); the bot renders it in the caller's language
+// (hearth.ErrorMessageIn). The catalog tests check that the English entry
+// renders exactly the domain's English message where a test lists it.
 package locale
