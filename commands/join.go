@@ -136,35 +136,36 @@ func (s *Service) joinCancel(ctx context.Context, r *Request) (*Response, error)
 func (s *Service) roleTrouble(ctx context.Context, r *Request, g *hearth.Group, err error, grant bool) string {
 	s.Log.Warn("unable to change a member's group role", "group", g.ID, "user", r.User.ID, "role", g.RoleID, "grant", grant, "error", err)
 	role := "<@&" + g.RoleID + ">"
-	verb, member := "give", "you are still a member"
-	if !grant {
-		verb, member = "remove", "you have still left the group"
-	}
-	var why, fix string
+	// The member reads their line in their language; the staff channel
+	// reads the notice in the group's.
+	staff := groupLang(g)
+	var why, fix locale.Key
 	switch hearth.Failure(err) {
 	case hearth.FailGone:
 		if !grant {
 			return "" // a deleted role is held by nobody
 		}
-		why = "the group's role no longer exists"
-		fix = fmt.Sprintf("choose a new role with `/group edit group:%s role:`", g.Name)
+		why, fix = locale.RoleWhyGone, locale.RoleFixGone
 	case hearth.FailForbidden:
-		why = "hearth lacks the **Manage Roles** permission, or its own role is below " + role
-		fix = "give hearth's role the Manage Roles permission and move it above " + role + " in Server Settings → Roles"
+		why, fix = locale.RoleWhyForbidden, locale.RoleFixForbidden
 	default:
-		why = "Discord did not answer"
-		fix = "change the role by hand, and check hearth's log if it happens again"
+		why, fix = locale.RoleWhyNoAnswer, locale.RoleFixNoAnswer
 	}
-	line := fmt.Sprintf("I could not %s the role %s: %s; %s.", verb, role, why, member)
+	args := []locale.Arg{locale.A("Role", role), locale.A("Group", g.Name)}
+	lineKey, noticeKey := locale.RoleGiveFailed, locale.RoleGiveNotice
+	if !grant {
+		lineKey, noticeKey = locale.RoleRemoveFailed, locale.RoleRemoveNotice
+	}
+	line := r.T(lineKey, append(args, locale.A("Why", r.T(why, args...)))...)
 	settings, serr := s.Store.GuildSettings(ctx, g.GuildID)
 	if serr == nil && settings.StaffChannelID != "" {
 		// Private staff channel; mentions are not pinged.
-		notice := &hearth.Message{Content: fmt.Sprintf("hearth could not %s the role %s of group **%s** for %s: %s. To fix it, %s.",
-			verb, role, g.Name, hearth.Mention(r.User.ID), why, fix)}
+		notice := &hearth.Message{Content: staff.T(noticeKey, append(args, locale.A("Member", hearth.Mention(r.User.ID)),
+			locale.A("Why", staff.T(why, args...)), locale.A("Fix", staff.T(fix, args...)))...)}
 		if _, serr = s.Discord.Send(ctx, settings.StaffChannelID, notice, "role:"+r.InteractionID); serr == nil {
-			return line + " An admin has been told."
+			return line + r.T(locale.RoleAdminTold)
 		}
 		s.Log.Warn("unable to post a staff notice", "guild", g.GuildID, "channel", settings.StaffChannelID, "error", serr)
 	}
-	return line + " Please tell a server admin: to fix it, " + fix + "."
+	return line + r.T(locale.RoleTellAdmin, locale.A("Fix", r.T(fix, args...)))
 }
