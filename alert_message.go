@@ -23,67 +23,78 @@ func Timestamp(t time.Time, style string) string {
 // Mention renders a user mention.
 func Mention(userID string) string { return "<@" + userID + ">" }
 
+// UrgencyText is an urgency as the reader's language names it.
+func UrgencyText(u Urgency, p Printer) string {
+	switch u {
+	case UrgencyNow:
+		return p.Text("urgency.now")
+	case UrgencyToday:
+		return p.Text("urgency.today")
+	}
+	return p.Text("urgency.later")
+}
+
 // AlertDM is the private DM about an alert that its psychologists (and, once
-// escalated, the clinical lead) receive. It names the member, the group, the
-// urgency, the relapse flag, the time and the state, with the buttons to act;
-// the note itself is never in it, only behind View note.
-func AlertDM(a *Alert, g *Group) Message {
+// escalated, the clinical lead) receive, in the recipient's language p. It
+// names the member, the group, the urgency, the relapse flag, the time and
+// the state, with the buttons to act; the note itself is never in it, only
+// behind View note.
+func AlertDM(a *Alert, g *Group, p Printer) Message {
 	color := colorOpen
 	if a.Urgency == UrgencyNow {
 		color = colorUrgent
 	}
-	state := "Open — not acknowledged yet"
+	state := p.Text("alert.state_open")
 	switch a.Status {
 	case AlertAcknowledged:
 		color = colorAcked
-		state = fmt.Sprintf("Acknowledged by %s %s", Mention(a.AckBy), Timestamp(a.AckAt, "f"))
+		state = p.Text("alert.state_acked", "Who", Mention(a.AckBy), "When", Timestamp(a.AckAt, "f"))
 	case AlertResolved:
 		color = colorResolved
-		state = fmt.Sprintf("Resolved by %s %s", Mention(a.ResolvedBy), Timestamp(a.ResolvedAt, "f"))
+		state = p.Text("alert.state_resolved", "Who", Mention(a.ResolvedBy), "When", Timestamp(a.ResolvedAt, "f"))
 		if !a.AckAt.IsZero() {
-			state += fmt.Sprintf(" (acknowledged by %s %s)", Mention(a.AckBy), Timestamp(a.AckAt, "f"))
+			state = p.Text("alert.state_resolved_acked", "Who", Mention(a.ResolvedBy), "When", Timestamp(a.ResolvedAt, "f"),
+				"AckWho", Mention(a.AckBy), "AckWhen", Timestamp(a.AckAt, "f"))
 		}
 	}
-	relapse := "No"
+	relapse := p.Text("alert.no")
 	if a.Relapse {
-		relapse = "Yes"
+		relapse = p.Text("alert.yes")
 	}
-	note := "No note"
+	note := p.Text("alert.no_note")
 	if a.HasNote || a.Note != "" {
-		note = "Press **View note** to read it (shown only to you)"
+		note = p.Text("alert.has_note")
 	}
 	// The buttons name the alert's server: a press in a DM (which carries
 	// no guild) is checked against it as well as against the presser's role.
 	id := strconv.FormatInt(a.ID, 10) + ":" + a.GuildID
 	return Message{
-		Content: fmt.Sprintf("Private alert #%d from a member of **%s**.", a.ID, g.Name),
+		Content: p.Text("alert.dm_content", "ID", a.ID, "Group", g.Name),
 		Embeds: []Embed{{
-			Title: "A member asked for support",
+			Title: p.Text("alert.dm_title"),
 			Color: color,
 			Fields: []EmbedField{
-				{Name: "Member", Value: Mention(a.UserID), Inline: true},
-				{Name: "Group", Value: g.Name, Inline: true},
-				{Name: "Urgency", Value: a.Urgency.Label(), Inline: true},
-				{Name: "Relapse", Value: relapse, Inline: true},
-				{Name: "Raised", Value: Timestamp(a.CreatedAt, "F") + " (" + Timestamp(a.CreatedAt, "R") + ")", Inline: true},
-				{Name: "Note", Value: note, Inline: false},
-				{Name: "Status", Value: state, Inline: false},
+				{Name: p.Text("alert.field_member"), Value: Mention(a.UserID), Inline: true},
+				{Name: p.Text("alert.field_group"), Value: g.Name, Inline: true},
+				{Name: p.Text("alert.field_urgency"), Value: UrgencyText(a.Urgency, p), Inline: true},
+				{Name: p.Text("alert.field_relapse"), Value: relapse, Inline: true},
+				{Name: p.Text("alert.field_raised"), Value: Timestamp(a.CreatedAt, "F") + " (" + Timestamp(a.CreatedAt, "R") + ")", Inline: true},
+				{Name: p.Text("alert.field_note"), Value: note, Inline: false},
+				{Name: p.Text("alert.field_status"), Value: state, Inline: false},
 			},
 		}},
 		Buttons: [][]Button{{
-			{Label: "View note", CustomID: "alert:note:" + id, Style: ButtonSecondary, Disabled: !a.HasNote && a.Note == ""},
-			{Label: "Acknowledge", CustomID: "alert:ack:" + id, Style: ButtonPrimary, Disabled: a.Status != AlertOpen},
-			{Label: "Resolve", CustomID: "alert:resolve:" + id, Style: ButtonSuccess, Disabled: a.Status == AlertResolved},
+			{Label: p.Text("alert.view_note"), CustomID: "alert:note:" + id, Style: ButtonSecondary, Disabled: !a.HasNote && a.Note == ""},
+			{Label: p.Text("alert.acknowledge"), CustomID: "alert:ack:" + id, Style: ButtonPrimary, Disabled: a.Status != AlertOpen},
+			{Label: p.Text("alert.resolve"), CustomID: "alert:resolve:" + id, Style: ButtonSuccess, Disabled: a.Status == AlertResolved},
 		}},
 	}
 }
 
 // AlertReminderDM is the second DM a psychologist gets when an alert was not
 // acknowledged in time.
-func AlertReminderDM(a *Alert, g *Group, after time.Duration) Message {
-	return Message{Content: fmt.Sprintf(
-		"⏰ Alert #%d from a member of **%s** (urgency: %s) has not been acknowledged after %s. Please use the buttons on the alert message above.",
-		a.ID, g.Name, a.Urgency.Label(), FormatOffset(after))}
+func AlertReminderDM(a *Alert, g *Group, after time.Duration, p Printer) Message {
+	return Message{Content: p.Text("alert.reminder_dm", "ID", a.ID, "Group", g.Name, "Urgency", UrgencyText(a.Urgency, p), "After", FormatOffset(after))}
 }
 
 // AlertPassedDM replaces the DM of someone who may no longer act on an
@@ -95,38 +106,34 @@ func AlertPassedDM(a *Alert, g *Group) Message {
 
 // StaffNotice is the content-free notice posted in the staff channel: the
 // group and the urgency only — no member, no note — and only what is true
-// (the reason is decided when the outcome is known).
-func StaffNotice(a *Alert, g *Group, reason string, after time.Duration) Message {
-	texts := map[string]string{
-		StaffUnreachable:         msgStaffUnreachable,
-		StaffNoneLeadTold:        msgStaffNoneLeadTold,
-		StaffNoneNoLead:          msgStaffNoneNoLead,
-		StaffNoneLeadUnreachable: msgStaffNoneLeadUnreachable,
-		StaffLeadUnreachable:     msgStaffLeadUnreachable,
+// (the reason is decided when the outcome is known). p is the group's
+// language.
+func StaffNotice(a *Alert, g *Group, reason string, after time.Duration, p Printer) Message {
+	keys := map[string]string{
+		StaffUnreachable:         "alert.staff_unreachable",
+		StaffNoneLeadTold:        "alert.staff_none_lead_told",
+		StaffNoneNoLead:          "alert.staff_none_no_lead",
+		StaffNoneLeadUnreachable: "alert.staff_none_lead_unreachable",
+		StaffLeadUnreachable:     "alert.staff_lead_unreachable",
 	}
-	if t, ok := texts[reason]; ok {
-		return Message{Content: fmt.Sprintf(t, g.Name, a.Urgency.Label())}
+	if k, ok := keys[reason]; ok {
+		return Message{Content: p.Text(k, "Group", g.Name, "Urgency", UrgencyText(a.Urgency, p))}
 	}
-	return Message{Content: fmt.Sprintf(
-		"🔔 An alert in **%s** (urgency: %s) has not been acknowledged after %s.",
-		g.Name, a.Urgency.Label(), FormatOffset(after))}
+	return Message{Content: p.Text("alert.staff_unacked", "Group", g.Name, "Urgency", UrgencyText(a.Urgency, p), "After", FormatOffset(after))}
 }
 
 // MemberAckDM tells the member their psychologist has seen the alert.
-func MemberAckDM(a *Alert, g *Group) Message {
-	return Message{Content: fmt.Sprintf(
-		"%s, a psychologist of **%s**, has seen your message and will reach out to you.",
-		Mention(a.AckBy), g.Name)}
+func MemberAckDM(a *Alert, g *Group, p Printer) Message {
+	return Message{Content: p.Text("alert.member_ack", "Who", Mention(a.AckBy), "Group", g.Name)}
 }
 
 // MemberDelayDM tells the member that a psychologist could not be reached;
-// staffTold says whether the server's staff channel got the notice.
-func MemberDelayDM(g *Group, crisis string, staffTold bool) Message {
-	told := ""
+// staffTold says whether the server's staff channel got the notice, and
+// crisis is the crisis text in the member's language.
+func MemberDelayDM(g *Group, crisis string, staffTold bool, p Printer) Message {
+	text := p.Text("alert.member_delay", "Group", g.Name)
 	if staffTold {
-		told = " hearth has told the server's staff."
+		text += p.Text("alert.member_delay_staff")
 	}
-	return Message{Content: fmt.Sprintf(
-		"One of the psychologists of **%s** could not be reached by DM right now, so it may take a little longer to hear back.%s\n\nIf you need help now: %s",
-		g.Name, told, crisis)}
+	return Message{Content: text + "\n\n" + p.Text("alert.member_delay_help", "Crisis", crisis)}
 }

@@ -17,9 +17,4 @@ const (
 	msgAlertsNoRole             = "Only the facilitator and the observer of a group (and the clinical lead, for the alerts that escalated to them) can see its alerts, and you are none of these in this server. The alerts of a group you no longer coordinate have passed to its current psychologists."
 	msgAlertsNotYourGroup       = "Only the facilitator and the observer of that group (and the clinical lead, for the alerts that escalated to them) can see its alerts. If you coordinated it before, its alerts have passed to its current psychologists."
 	msgAlertPassedDM            = "Alert #%d from a member of **%s** has passed to the group's current psychologists. You can no longer see or act on it, so its details and buttons were removed."
-	msgStaffUnreachable         = "⚠️ A psychologist of **%s** could not be reached by DM about an alert (urgency: %s). The other psychologist was told. Please make sure someone follows up."
-	msgStaffNoneLeadTold        = "⚠️ Neither psychologist of **%s** could be reached by DM about an alert (urgency: %s), so it escalated at once: the clinical lead was told instead. Please make sure someone follows up."
-	msgStaffNoneNoLead          = "🚨 Neither psychologist of **%s** could be reached by DM about an alert (urgency: %s), and no clinical lead is set: **nobody was told**. Please make sure someone follows up, and set a clinical lead with `/settings lead`."
-	msgStaffNoneLeadUnreachable = "🚨 Neither psychologist of **%s** nor the clinical lead could be reached by DM about an alert (urgency: %s): **nobody was told**. Please make sure someone follows up."
-	msgStaffLeadUnreachable     = "⚠️ The clinical lead could not be reached by DM about an escalated alert in **%s** (urgency: %s). Please make sure someone follows up."
 )

@@ -19,7 +19,55 @@ const (
 // caused it. Messages never carry notes, moods or alert content of others.
 type Error struct {
 	Code    string
-	Message string
+	Message string // in English: what logs and tests read
+	// Msg, when set, is the same message as a catalog key, which the edge
+	// renders in the reader's language (ErrorMessageIn). Errors built in
+	// handlers are already in the caller's language and leave it nil.
+	Msg *Msg
+}
+
+// Msg is a catalog message named by key, with name, value pairs filling its
+// placeholders; a value that is itself a Msg is rendered first.
+type Msg struct {
+	Key  string
+	Args []any
+}
+
+// In renders m in the reader's language.
+func (m Msg) In(p Printer) string {
+	args := append([]any(nil), m.Args...)
+	for i := 1; i < len(args); i += 2 {
+		if sub, ok := args[i].(Msg); ok {
+			args[i] = sub.In(p)
+		}
+	}
+	return p.Text(m.Key, args...)
+}
+
+// Errorm returns an *Error with an English message and the same message as
+// a catalog key with name, value args, for the edge to render in the
+// reader's language.
+func Errorm(code, key string, args []any, format string, fmtArgs ...any) *Error {
+	e := Errorf(code, format, fmtArgs...)
+	e.Msg = &Msg{Key: key, Args: args}
+	return e
+}
+
+// ErrorMessageIn is ErrorMessage in the reader's language: an *Error's Msg
+// rendered by p (else its Message), or the catalog's apology for an
+// internal error.
+func ErrorMessageIn(err error, p Printer) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Code != EINTERNAL {
+		if e.Msg != nil {
+			return e.Msg.In(p)
+		}
+		return e.Message
+	}
+	return p.Text("error.internal")
 }
 
 // Error implements the error interface.

@@ -41,6 +41,7 @@ type Group struct {
 	LengthMinutes   int
 	ReminderOffsets []time.Duration
 	Sharers         int
+	Language        string // channel posts: "en" or "es" (SPEC §10); empty is English
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }

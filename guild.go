@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// DefaultCrisisText is shown to members when a server has not set its own
-// crisis resources.
-const DefaultCrisisText = "If you are in danger or thinking about harming yourself, call your local emergency number now (112 in Europe, 911 in North America, 000 in Australia) or go to the nearest emergency department. This group and this bot cannot respond to emergencies."
+// DefaultCrisisText is the English crisis text shown when a server has set
+// none; the catalog's crisis.default holds it in every language (a locale
+// test keeps the two equal), and CrisisFor picks the reader's.
+const DefaultCrisisText = "If you are in danger or thinking about harming yourself, call your local emergency number now (for example 112 in the European Union, 911 in Mexico and the United States, 123 in Colombia) or go to the nearest emergency department. This group and this bot cannot respond to emergencies. Server admins: set your local crisis resources with `/settings crisis`."
 
 // Limits of guild settings (SPEC §2).
 const (
@@ -20,7 +21,8 @@ const (
 // GuildSettings are the per-server settings an admin configures.
 type GuildSettings struct {
 	GuildID        string
-	CrisisText     string // empty means DefaultCrisisText
+	CrisisText     string // English; empty means the catalog's default
+	CrisisTextES   string // Spanish; empty means the English one, else the default
 	StaffChannelID string
 	LeadID         string // clinical lead: gets escalated alerts by DM
 	RetentionDays  int
@@ -28,12 +30,30 @@ type GuildSettings struct {
 	UpdatedAt      time.Time
 }
 
-// Crisis returns the crisis-resources text members see.
+// Crisis returns the English crisis-resources text; CrisisFor returns the
+// text in a reader's language.
 func (s *GuildSettings) Crisis() string {
 	if s.CrisisText == "" {
 		return DefaultCrisisText
 	}
 	return s.CrisisText
+}
+
+// CrisisFor returns the crisis-resources text a reader of lang ("en" or
+// "es") sees: the server's text in their language, else its text in the
+// other language, else the catalog's default in their language (p).
+func (s *GuildSettings) CrisisFor(lang string, p Printer) string {
+	mine, other := s.CrisisText, s.CrisisTextES
+	if lang == "es" {
+		mine, other = other, mine
+	}
+	switch {
+	case mine != "":
+		return mine
+	case other != "":
+		return other
+	}
+	return p.Text("crisis.default")
 }
 
 // DefaultGuildSettings returns the settings of a server that has set nothing.

@@ -1,68 +1,97 @@
 package hearth
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// meetingHowTo tells members what they can do before a meeting.
-const meetingHowTo = "When the meeting starts, check in with `/checkin`. " +
-	"Can't share this time? Use `/rota pass`. Can't come? Use `/rota away`."
-
 // ReminderPost is the reminder posted in the group channel before a
-// meeting: the group, the start as Discord timestamps, the sharers and the
-// check-in order (see Rota.Lines), and how to check in, pass or be away.
-// Only the members it names are pinged; members away for the meeting are
-// not in its rota, so they are neither named nor pinged.
-func ReminderPost(g *Group, m *Meeting) Message {
-	sharers, order := m.Rota.Lines()
+// meeting, in the group's language p: the group, the start as Discord
+// timestamps, the sharers and the check-in order, and how to check in, pass
+// or be away. Only the members it names are pinged; members away for the
+// meeting are not in its rota, so they are neither named nor pinged.
+func ReminderPost(g *Group, m *Meeting, p Printer) Message {
+	sharers, order := RotaLines(m.Rota, p)
 	return Message{
-		Content: fmt.Sprintf("⏰ **%s** meets %s (%s).\n%s\n%s\n%s",
-			g.Name, Timestamp(m.StartsAt, "F"), Timestamp(m.StartsAt, "R"), sharers, order, meetingHowTo),
+		Content: p.Text("meeting.reminder_post", "Group", g.Name, "When", Timestamp(m.StartsAt, "F"), "Relative", Timestamp(m.StartsAt, "R")) +
+			"\n" + sharers + "\n" + order + "\n" + p.Text("meeting.howto"),
 		MentionUsers: rotaMembers(m.Rota),
 	}
 }
 
-// ReminderDM is the reminder a member with DM reminders gets: the same
-// text, pointing at the group channel, pinging nobody.
-func ReminderDM(g *Group, m *Meeting) Message {
-	sharers, order := m.Rota.Lines()
-	return Message{Content: fmt.Sprintf("⏰ **%s** meets %s (%s) in %s.\n%s\n%s\n%s\n\n-# You get this because you turned on `/reminders dm:true`.",
-		g.Name, Timestamp(m.StartsAt, "F"), Timestamp(m.StartsAt, "R"), channelMention(g.ChannelID), sharers, order, meetingHowTo)}
+// ReminderDM is the reminder a member with DM reminders gets, in their
+// language p: the same text, pointing at the group channel, pinging nobody.
+func ReminderDM(g *Group, m *Meeting, p Printer) Message {
+	sharers, order := RotaLines(m.Rota, p)
+	return Message{Content: p.Text("meeting.reminder_dm", "Group", g.Name, "When", Timestamp(m.StartsAt, "F"),
+		"Relative", Timestamp(m.StartsAt, "R"), "Channel", channelMention(g.ChannelID)) +
+		"\n" + sharers + "\n" + order + "\n" + p.Text("meeting.howto") + "\n\n" + p.Text("meeting.reminder_dm_why")}
 }
 
-// StartPost is posted in the group channel when a meeting starts: the
-// check-in order and the sharers, pinging the members it names.
-func StartPost(g *Group, m *Meeting) Message {
-	sharers, order := m.Rota.Lines()
+// StartPost is posted in the group channel when a meeting starts, in the
+// group's language p: the check-in order and the sharers, pinging the
+// members it names.
+func StartPost(g *Group, m *Meeting, p Printer) Message {
+	sharers, order := RotaLines(m.Rota, p)
 	return Message{
-		Content: fmt.Sprintf("▶️ **%s** is starting now, until %s.\n%s\n%s\nCheck in with `/checkin` (you can add how you feel, 1–5; only the psychologists see it).",
-			g.Name, Timestamp(m.EndsAt, "t"), order, sharers),
+		Content: p.Text("meeting.start_post", "Group", g.Name, "Until", Timestamp(m.EndsAt, "t")) +
+			"\n" + order + "\n" + sharers + "\n" + p.Text("meeting.start_checkin"),
 		MentionUsers: rotaMembers(m.Rota),
 	}
 }
 
-// SkippedPost tells the group channel that a meeting was cancelled. It
-// names nobody and pings nobody.
-func SkippedPost(g *Group, m *Meeting) Message {
-	return Message{Content: fmt.Sprintf("🚫 The meeting of **%s** on %s is cancelled. See `/next` for the next one.",
-		g.Name, Timestamp(m.StartsAt, "F"))}
+// SkippedPost tells the group channel, in the group's language p, that a
+// meeting was cancelled. It names nobody and pings nobody.
+func SkippedPost(g *Group, m *Meeting, p Printer) Message {
+	return Message{Content: p.Text("meeting.skipped_post", "Group", g.Name, "When", Timestamp(m.StartsAt, "F"))}
 }
 
-// ChannelProblemNotice is the staff-channel notice when hearth cannot post
-// a group's reminders: the group only, no member and no content.
-func ChannelProblemNotice(g *Group, reason string) Message {
-	why := "its channel no longer exists"
+// RotaLines is Rota.Lines in the reader's language: the sharers line and
+// the check-in order line, members as mentions.
+func RotaLines(r *Rota, p Printer) (sharers, order string) {
+	if r == nil || len(r.Order) == 0 {
+		return p.Text("meeting.sharers_none_members"), p.Text("meeting.order_none")
+	}
+	switch {
+	case len(r.Sharers) > 0:
+		mentions := make([]string, len(r.Sharers))
+		for i, id := range r.Sharers {
+			mentions[i] = Mention(id)
+		}
+		sharers = p.Text("meeting.sharers", "Names", strings.Join(mentions, ", "))
+	case len(r.Passed) > 0:
+		sharers = p.Text("meeting.sharers_all_passed")
+	default:
+		sharers = p.Text("meeting.sharers_off")
+	}
+	var b strings.Builder
+	for i, id := range r.Order {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(". ")
+		b.WriteString(Mention(id))
+	}
+	return sharers, p.Text("meeting.order", "Names", b.String())
+}
+
+// ChannelProblemNotice is the staff-channel notice, in the group's
+// language p, when hearth cannot post a group's reminders: the group only,
+// no member and no content.
+func ChannelProblemNotice(g *Group, reason string, p Printer) Message {
+	why := p.Text("notice.channel_gone")
 	if reason == StaffChannelNoAccess {
-		why = "hearth is not allowed to post in its channel"
+		why = p.Text("notice.channel_forbidden")
 	}
-	return Message{Content: fmt.Sprintf("⚠️ hearth could not post the meeting messages of **%s**: %s. An admin can pick a channel with `/group edit`.", g.Name, why)}
+	return Message{Content: p.Text("notice.channel_problem", "Group", g.Name, "Why", why)}
 }
 
-// MeetingEvent is the Discord scheduled event that mirrors a meeting;
-// location is where members meet, such as "#anxiety-group".
-func MeetingEvent(g *Group, m *Meeting, location string) *ScheduledEvent {
+// MeetingEvent is the Discord scheduled event that mirrors a meeting, in
+// the group's language p; location is where members meet, such as
+// "#anxiety-group".
+func MeetingEvent(g *Group, m *Meeting, location string, p Printer) *ScheduledEvent {
 	name := g.Name
 	if utf8.RuneCountInString(name) > 100 {
 		name = string([]rune(name)[:100])
@@ -70,7 +99,7 @@ func MeetingEvent(g *Group, m *Meeting, location string) *ScheduledEvent {
 	return &ScheduledEvent{
 		GuildID:     g.GuildID,
 		Name:        name,
-		Description: fmt.Sprintf("Peer-support meeting of %s. Check in with /checkin in the group channel when it starts.", g.Name),
+		Description: p.Text("notice.event_description", "Group", g.Name),
 		Location:    location,
 		StartsAt:    m.StartsAt,
 		EndsAt:      m.EndsAt,
@@ -87,6 +116,18 @@ func rotaMembers(r *Rota) []string {
 }
 
 func channelMention(id string) string { return "<#" + id + ">" }
+
+// DescribeMeetingIn is DescribeMeeting in the reader's language p.
+func DescribeMeetingIn(m *Meeting, p Printer) string {
+	s := Timestamp(m.StartsAt, "F") + " (" + Timestamp(m.StartsAt, "R") + ")"
+	if m.Status == MeetingRunning {
+		s += p.Text("sched.meeting_now")
+	}
+	if m.OneOff {
+		s += p.Text("sched.meeting_one_off")
+	}
+	return s
+}
 
 // DescribeMeeting renders a meeting for lists: full date and relative time,
 // and a note when it is running or a one-off.

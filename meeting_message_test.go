@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 func TestReminderPost(t *testing.T) {
@@ -17,7 +18,7 @@ func TestReminderPost(t *testing.T) {
 	}
 	t.Run("OK", func(t *testing.T) {
 		m := &hearth.Meeting{StartsAt: start, Rota: hearth.ComputeRota(members, start, 0, 1)}
-		msg := hearth.ReminderPost(g, m)
+		msg := hearth.ReminderPost(g, m, locale.English)
 		for _, want := range []string{"**Anxiety Circle**", "<t:1772560800:F>", "<t:1772560800:R>", "\n**Sharers:** <@1>\n", "\n**Check-in order:** 1. <@1> 2. <@2>\n", "`/checkin`", "`/rota pass`", "`/rota away`"} {
 			if !strings.Contains(msg.Content, want) {
 				t.Errorf("reminder %q lacks %q", msg.Content, want)
@@ -26,13 +27,13 @@ func TestReminderPost(t *testing.T) {
 		if !slices.Equal(msg.MentionUsers, []string{"1", "2"}) || strings.Contains(msg.Content, "<@3>") {
 			t.Errorf("mentions %v in %q: only the people named, never the away member", msg.MentionUsers, msg.Content)
 		}
-		if dm := hearth.ReminderDM(g, m); dm.MentionUsers != nil || !strings.Contains(dm.Content, "<#9>") {
+		if dm := hearth.ReminderDM(g, m, locale.English); dm.MentionUsers != nil || !strings.Contains(dm.Content, "<#9>") {
 			t.Errorf("reminder DM = %+v", dm)
 		}
 	})
 	t.Run("NobodyActive", func(t *testing.T) {
 		m := &hearth.Meeting{StartsAt: start, Rota: hearth.ComputeRota(nil, start, 0, 2)}
-		if msg := hearth.ReminderPost(g, m); msg.MentionUsers != nil || strings.Contains(msg.Content, "@everyone") {
+		if msg := hearth.ReminderPost(g, m, locale.English); msg.MentionUsers != nil || strings.Contains(msg.Content, "@everyone") {
 			t.Errorf("empty rota pings %v: %q", msg.MentionUsers, msg.Content)
 		}
 	})

@@ -2,6 +2,7 @@ package hearth
 
 import (
 	"context"
+	"fmt"
 	"hash/fnv"
 	"strconv"
 	"strings"
@@ -76,7 +77,8 @@ type PlanStore interface {
 func ParseMeetingTime(s string, loc *time.Location) (time.Time, error) {
 	t, err := time.Parse("2006-01-02 15:04", strings.Join(strings.Fields(s), " "))
 	if err != nil {
-		return time.Time{}, Errorf(EINVALID, "I can't read %q as a date and time: write it as `YYYY-MM-DD HH:MM` in the group's time zone, e.g. `2026-03-17 19:00`.", clipText(s))
+		return time.Time{}, Errorm(EINVALID, "input_err.date_time", []any{"Quoted", fmt.Sprintf("%q", clipText(s))},
+			"I can't read %q as a date and time: write it as `YYYY-MM-DD HH:MM` in the group's time zone, e.g. `2026-03-17 19:00`.", clipText(s))
 	}
 	return resolveWallClock(t.Year(), t.Month(), t.Day(), t.Hour()*60+t.Minute(), zoneOr(loc)).UTC(), nil
 }
@@ -86,7 +88,8 @@ func ParseMeetingTime(s string, loc *time.Location) (time.Time, error) {
 func ParseMeetingDate(s string, loc *time.Location) (from, to time.Time, err error) {
 	d, err := time.Parse("2006-01-02", strings.TrimSpace(s))
 	if err != nil {
-		return time.Time{}, time.Time{}, Errorf(EINVALID, "I can't read %q as a date: write it as `YYYY-MM-DD`, e.g. `2026-03-17`.", clipText(s))
+		return time.Time{}, time.Time{}, Errorm(EINVALID, "input_err.date", []any{"Quoted", fmt.Sprintf("%q", clipText(s))},
+			"I can't read %q as a date: write it as `YYYY-MM-DD`, e.g. `2026-03-17`.", clipText(s))
 	}
 	loc = zoneOr(loc)
 	next := d.AddDate(0, 0, 1)

@@ -1,6 +1,7 @@
 package hearth
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +20,8 @@ func ParseOffsets(s string) ([]time.Duration, error) {
 		}
 		d, ok := parseOffset(part)
 		if !ok {
-			return nil, Errorf(EINVALID, "%q is not an offset: write a number and a unit, m (minutes), h (hours) or d (days), separated by commas, e.g. `24h,1h`.", part)
+			return nil, Errorm(EINVALID, "input_err.offset", []any{"Quoted", fmt.Sprintf("%q", part)},
+				"%q is not an offset: write a number and a unit, m (minutes), h (hours) or d (days), separated by commas, e.g. `24h,1h`.", part)
 		}
 		out = append(out, d)
 	}
@@ -52,14 +54,14 @@ func parseOffset(s string) (time.Duration, bool) {
 // reminder (largest offset) first.
 func ValidateOffsets(offsets []time.Duration) error {
 	if len(offsets) < 1 || len(offsets) > MaxReminderCount {
-		return Errorf(EINVALID, "Give 1 to %d reminder offsets, e.g. `24h,1h`.", MaxReminderCount)
+		return Errorm(EINVALID, "input_err.offset_count", []any{"Max", MaxReminderCount}, "Give 1 to %d reminder offsets, e.g. `24h,1h`.", MaxReminderCount)
 	}
 	for i, d := range offsets {
 		if d < MinReminder || d > MaxReminder {
-			return Errorf(EINVALID, "Each reminder must be from 5m to 7d before the meeting; %s is not.", FormatOffset(d))
+			return Errorm(EINVALID, "input_err.offset_range", []any{"Offset", FormatOffset(d)}, "Each reminder must be from 5m to 7d before the meeting; %s is not.", FormatOffset(d))
 		}
 		if slices.Contains(offsets[:i], d) {
-			return Errorf(EINVALID, "The reminder %s is listed twice.", FormatOffset(d))
+			return Errorm(EINVALID, "input_err.offset_twice", []any{"Offset", FormatOffset(d)}, "The reminder %s is listed twice.", FormatOffset(d))
 		}
 	}
 	slices.SortFunc(offsets, func(a, b time.Duration) int { return int((b - a) / time.Minute) })

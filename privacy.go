@@ -25,6 +25,9 @@ type UserData struct {
 	// SealedNotes counts the notes stored but not decrypted (UserSummary:
 	// showing and erasing need no key); 0 when notes are decrypted.
 	SealedNotes int
+	// Language is the language of the user's latest interaction in the
+	// server ("en", "es"), which their DMs use; empty when none is stored.
+	Language string
 }
 
 // HasNotes reports whether any check-in or alert of the user carries a note.

@@ -197,8 +197,8 @@ func RoundCloseJob(m *Meeting, g *Group, now time.Time) *Job {
 
 // ClosedRoundPost is the start post of a meeting that ended: the round as
 // it stood, without buttons.
-func ClosedRoundPost(g *Group, m *Meeting, s *RoundState) Message {
-	msg := RoundPost(g, m, s)
+func ClosedRoundPost(g *Group, m *Meeting, s *RoundState, p Printer) Message {
+	msg := RoundPost(g, m, s, p)
 	msg.Content += "\n" + msgRoundClosed
 	msg.Buttons = nil
 	return msg
@@ -227,10 +227,10 @@ func AttachRound(msg *Message, r *Rota, s *RoundState) {
 	msg.Buttons = buttons
 }
 
-// RoundPost is the start post of m with its round: what a press edits the
-// post to. Edits ping nobody.
-func RoundPost(g *Group, m *Meeting, s *RoundState) Message {
-	msg := StartPost(g, m)
+// RoundPost is the start post of m with its round, in the group's language
+// p: what a press edits the post to. Edits ping nobody.
+func RoundPost(g *Group, m *Meeting, s *RoundState, p Printer) Message {
+	msg := StartPost(g, m, p)
 	msg.MentionUsers = nil
 	AttachRound(&msg, m.Rota, s)
 	return msg

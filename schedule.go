@@ -1,6 +1,7 @@
 package hearth
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -73,8 +74,10 @@ func ParseSchedule(expr string, loc *time.Location, anchor time.Time) (Schedule,
 		}
 	}
 	if s.Next(anchor).IsZero() {
-		return nil, Errorf(EINVALID, "The schedule `%s` never fires: no date matches it (check the day of month and the month). %s",
+		e := Errorf(EINVALID, "The schedule `%s` never fires: no date matches it (check the day of month and the month). %s",
 			scheduleQuote(expr), scheduleAccepted)
+		e.Msg = &Msg{Key: "schedule_err.never", Args: []any{"Quoted", scheduleQuote(expr), "Accepted", Msg{Key: "schedule_err.accepted"}}}
+		return nil, e
 	}
 	return s, nil
 }
@@ -121,15 +124,35 @@ const scheduleAccepted = "Use a friendly form such as `every tuesday at 19:00`, 
 
 // scheduleError returns the EINVALID error for expr, with the problem when
 // it is known.
-func scheduleError(expr, problem string) error {
+func scheduleError(expr string, p problem) error {
 	quoted := scheduleQuote(expr)
-	if quoted == "" {
-		return Errorf(EINVALID, "The schedule is empty. %s", scheduleAccepted)
+	accepted := Msg{Key: "schedule_err.accepted"}
+	var e *Error
+	switch {
+	case quoted == "":
+		e = Errorf(EINVALID, "The schedule is empty. %s", scheduleAccepted)
+		e.Msg = &Msg{Key: "schedule_err.empty", Args: []any{"Accepted", accepted}}
+	case p.en == "":
+		e = Errorf(EINVALID, "I can't read `%s` as a schedule. %s", quoted, scheduleAccepted)
+		e.Msg = &Msg{Key: "schedule_err.unreadable", Args: []any{"Quoted", quoted, "Accepted", accepted}}
+	default:
+		e = Errorf(EINVALID, "I can't read `%s` as a schedule: %s. %s", quoted, p.en, scheduleAccepted)
+		e.Msg = &Msg{Key: "schedule_err.problem", Args: []any{"Quoted", quoted, "Problem", p.msg, "Accepted", accepted}}
 	}
-	if problem == "" {
-		return Errorf(EINVALID, "I can't read `%s` as a schedule. %s", quoted, scheduleAccepted)
-	}
-	return Errorf(EINVALID, "I can't read `%s` as a schedule: %s. %s", quoted, problem, scheduleAccepted)
+	return e
+}
+
+// problem says what is wrong with a schedule expression: in English, and
+// as a catalog message for the reader's language. The zero problem is none.
+type problem struct {
+	en  string
+	msg Msg
+}
+
+// problemf returns a problem: key and its name, value args for the
+// catalog, format and its args for the English.
+func problemf(key string, args []any, format string, fmtArgs ...any) problem {
+	return problem{en: fmt.Sprintf(format, fmtArgs...), msg: Msg{Key: key, Args: args}}
 }
 
 // scheduleQuote returns expr fit to quote in a message: single spaces, no

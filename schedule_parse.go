@@ -70,11 +70,14 @@ var ordinals = map[string]int{
 func parseScheduleSpec(expr string) (*scheduleSpec, error) {
 	text := NormalizeSchedule(expr)
 	if text == "" {
-		return nil, scheduleError(expr, "")
+		return nil, scheduleError(expr, problem{})
 	}
 	if strings.ContainsRune("0123456789*?@", rune(text[0])) ||
 		strings.HasPrefix(text, "tz=") || strings.HasPrefix(text, "cron_tz=") {
 		return parseCron(expr, text)
+	}
+	if isSpanishSchedule(text) {
+		return parseFriendly(expr, spanishToEnglish(text))
 	}
 	return parseFriendly(expr, text)
 }
@@ -82,23 +85,23 @@ func parseScheduleSpec(expr string) (*scheduleSpec, error) {
 // parseCron parses a 5-field cron expression or a robfig/cron descriptor.
 func parseCron(expr, text string) (*scheduleSpec, error) {
 	if strings.HasPrefix(text, "tz=") || strings.HasPrefix(text, "cron_tz=") {
-		return nil, scheduleError(expr, "the time zone is the group's, so leave out TZ= and set the zone with `/group edit`")
+		return nil, scheduleError(expr, problemf("schedule_err.tz", nil, "the time zone is the group's, so leave out TZ= and set the zone with `/group edit`"))
 	}
 	if strings.HasPrefix(text, "@every") {
-		return nil, scheduleError(expr, "@every is not a meeting schedule")
+		return nil, scheduleError(expr, problemf("schedule_err.every", nil, "@every is not a meeting schedule"))
 	}
 	if !strings.HasPrefix(text, "@") {
 		if n := len(strings.Fields(text)); n != 5 {
-			return nil, scheduleError(expr, fmt.Sprintf("a cron expression has 5 fields (minute hour day-of-month month day-of-week), this one has %d", n))
+			return nil, scheduleError(expr, problemf("schedule_err.cron_fields", []any{"Count", n}, "a cron expression has 5 fields (minute hour day-of-month month day-of-week), this one has %d", n))
 		}
 	}
 	sched, err := cron.ParseStandard(text)
 	if err != nil {
-		return nil, scheduleError(expr, "the cron expression is not valid ("+err.Error()+")")
+		return nil, scheduleError(expr, problemf("schedule_err.cron_invalid", []any{"Detail", err.Error()}, "the cron expression is not valid (%s)", err.Error()))
 	}
 	c, ok := sched.(*cron.SpecSchedule)
 	if !ok {
-		return nil, scheduleError(expr, "")
+		return nil, scheduleError(expr, problem{})
 	}
 	spec := &scheduleSpec{kind: specCron, cron: c, text: text}
 	for h := range 24 {
@@ -115,9 +118,7 @@ func parseCron(expr, text string) (*scheduleSpec, error) {
 func parseFriendly(expr, text string) (*scheduleSpec, error) {
 	toks := strings.Fields(strings.ReplaceAll(text, ",", " , "))
 	spec := &scheduleSpec{kind: specWeekly, text: text}
-	fail := func(format string, args ...any) (*scheduleSpec, error) {
-		return nil, scheduleError(expr, fmt.Sprintf(format, args...))
-	}
+	fail := func(p problem) (*scheduleSpec, error) { return nil, scheduleError(expr, p) }
 	i := 0
 	peek := func() string {
 		if i < len(toks) {
@@ -136,9 +137,9 @@ func parseFriendly(expr, text string) (*scheduleSpec, error) {
 		spec.kind, spec.nth = specMonthly, n
 		i++
 	} else if peek() == "fifth" || peek() == "5th" {
-		return fail("a month may have no fifth day of a kind: use first, second, third, fourth or last")
+		return fail(problemf("schedule_err.fifth", nil, "a month may have no fifth day of a kind: use first, second, third, fourth or last"))
 	} else if i == 0 {
-		return fail("")
+		return fail(problem{})
 	}
 
 	// The days, up to "at" or the first time.
@@ -156,7 +157,7 @@ func parseFriendly(expr, text string) (*scheduleSpec, error) {
 			spec.days |= everyWeekend
 		case "of":
 			if spec.kind != specMonthly {
-				return fail("`of` only follows first, second, third, fourth or last, as in `first monday of the month at 19:00`")
+				return fail(problemf("schedule_err.of", nil, "`of` only follows first, second, third, fourth or last, as in `first monday of the month at 19:00`"))
 			}
 			// of [the|every|each] month
 			i++
@@ -164,7 +165,7 @@ func parseFriendly(expr, text string) (*scheduleSpec, error) {
 				i++
 			}
 			if peek() != "month" {
-				return fail("write `of the month`, as in `first monday of the month at 19:00`")
+				return fail(problemf("schedule_err.of_month", nil, "write `of the month`, as in `first monday of the month at 19:00`"))
 			}
 			continue
 		default:
@@ -173,20 +174,20 @@ func parseFriendly(expr, text string) (*scheduleSpec, error) {
 				wd, ok = weekdayNames[strings.TrimSuffix(tok, "s")]
 			}
 			if !ok {
-				return fail("`%s` is not a day (use monday to sunday, or mon, tue, wed, thu, fri, sat, sun)", tok)
+				return fail(problemf("schedule_err.not_a_day", []any{"Token", tok}, "`%s` is not a day (use monday to sunday, or mon, tue, wed, thu, fri, sat, sun)", tok))
 			}
 			spec.days |= 1 << wd
 		}
 		ndays++
 	}
 	if ndays == 0 || spec.days == 0 {
-		return fail("it names no day")
+		return fail(problemf("schedule_err.no_day", nil, "it names no day"))
 	}
 	if spec.kind != specWeekly && (ndays != 1 || spec.days&(spec.days-1) != 0) {
 		if spec.kind == specBiweekly {
-			return fail("`every other` takes one day, as in `every other wednesday at 19:00`")
+			return fail(problemf("schedule_err.other_one_day", nil, "`every other` takes one day, as in `every other wednesday at 19:00`"))
 		}
-		return fail("name one day, as in `first monday of the month at 19:00`")
+		return fail(problemf("schedule_err.monthly_one_day", nil, "name one day, as in `first monday of the month at 19:00`"))
 	}
 
 	// The times.
@@ -194,7 +195,7 @@ func parseFriendly(expr, text string) (*scheduleSpec, error) {
 		i++
 	}
 	if i >= len(toks) {
-		return fail("it has no time: add one such as `at 19:00`")
+		return fail(problemf("schedule_err.no_time", nil, "it has no time: add one such as `at 19:00`"))
 	}
 	for ; i < len(toks); i++ {
 		tok := toks[i]
@@ -205,14 +206,14 @@ func parseFriendly(expr, text string) (*scheduleSpec, error) {
 			tok += toks[i+1]
 			i++
 		}
-		m, problem := parseClock(tok)
-		if problem != "" {
-			return fail("%s", problem)
+		m, p := parseClock(tok)
+		if p.en != "" {
+			return fail(p)
 		}
 		spec.times = append(spec.times, m)
 	}
 	if len(spec.times) == 0 {
-		return fail("it has no time: add one such as `at 19:00`")
+		return fail(problemf("schedule_err.no_time", nil, "it has no time: add one such as `at 19:00`"))
 	}
 	sort.Ints(spec.times)
 	spec.times = compactInts(spec.times)
@@ -221,14 +222,14 @@ func parseFriendly(expr, text string) (*scheduleSpec, error) {
 
 // parseClock parses HH:MM (24-hour), H[:MM]am|pm, noon or midnight into
 // minutes after midnight, or says what is wrong.
-func parseClock(tok string) (int, string) {
+func parseClock(tok string) (int, problem) {
 	switch tok {
 	case "noon":
-		return 12 * 60, ""
+		return 12 * 60, problem{}
 	case "midnight":
-		return 0, ""
+		return 0, problem{}
 	}
-	bad := fmt.Sprintf("`%s` is not a time: use HH:MM in 24-hour form, such as 19:00, or 7pm, 7:30pm", tok)
+	bad := problemf("schedule_err.not_a_time", []any{"Token", tok}, "`%s` is not a time: use HH:MM in 24-hour form, such as 19:00, or 7pm, 7:30pm", tok)
 	suffix := ""
 	if strings.HasSuffix(tok, "am") || strings.HasSuffix(tok, "pm") {
 		suffix, tok = tok[len(tok)-2:], tok[:len(tok)-2]
@@ -246,20 +247,20 @@ func parseClock(tok string) (int, string) {
 		m, _ = strconv.Atoi(ms)
 	}
 	if m > 59 {
-		return 0, fmt.Sprintf("in `%s%s` the minutes must be 00 to 59", tok, suffix)
+		return 0, problemf("schedule_err.minutes", []any{"Token", tok + suffix}, "in `%s%s` the minutes must be 00 to 59", tok, suffix)
 	}
 	if suffix != "" {
 		if h < 1 || h > 12 {
-			return 0, fmt.Sprintf("in `%s%s` the hour must be 1 to 12 with am or pm", tok, suffix)
+			return 0, problemf("schedule_err.hour_12", []any{"Token", tok + suffix}, "in `%s%s` the hour must be 1 to 12 with am or pm", tok, suffix)
 		}
 		h %= 12
 		if suffix == "pm" {
 			h += 12
 		}
 	} else if h > 23 {
-		return 0, fmt.Sprintf("in `%s` the hour must be 00 to 23", tok)
+		return 0, problemf("schedule_err.hour_24", []any{"Token", tok}, "in `%s` the hour must be 00 to 23", tok)
 	}
-	return h*60 + m, ""
+	return h*60 + m, problem{}
 }
 
 // describe renders a spec in English.

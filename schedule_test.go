@@ -298,6 +298,7 @@ func FuzzParseSchedule(f *testing.F) {
 		"every other wednesday at 19:00", "last monday of the month at 7pm",
 		"0 19 * * 2", "*/15 2 * * *", "0 0 30 2 *", "@weekly", "every tusday at 25:61",
 		"every , and at", "first of the month", "",
+		"cada martes a las 19:00", "primer lunes de cada mes a las 19:00", "todos los días a la 1:00",
 	} {
 		f.Add(seed, uint8(0), int64(0))
 	}
@@ -312,6 +313,18 @@ func FuzzParseSchedule(f *testing.F) {
 				t.Fatalf("error %v is not EINVALID with a message", err)
 			}
 			return
+		}
+		// The stored form reads as the same schedule.
+		canon, err := hearth.CanonicalSchedule(expr)
+		if err != nil {
+			t.Fatalf("%q parses but has no canonical form: %v", expr, err)
+		}
+		again, err := hearth.ParseSchedule(canon, loc, anchor)
+		if err != nil {
+			t.Fatalf("canonical form %q of %q does not parse: %v", canon, expr, err)
+		}
+		if a, b := hearth.NextN(s, anchor, 3), hearth.NextN(again, anchor, 3); !slices.Equal(a, b) {
+			t.Fatalf("%q and its canonical form %q differ: %v, %v", expr, canon, a, b)
 		}
 		prev := anchor
 		for i := range 3 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/commands"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // toInteractionResponse converts a handler's response into Discord's shape.
@@ -130,8 +131,9 @@ func toApplicationCommand(c commands.Command) *discordgo.ApplicationCommand {
 	ac := &discordgo.ApplicationCommand{
 		Name:        c.Name,
 		Description: c.Description,
-		Options:     toOptions(c.Options),
+		Options:     toOptions(c.Name, c.Options),
 	}
+	ac.DescriptionLocalizations = localizations(c.Name, "", "", c.Description)
 	// Every hearth command is guild-only; discordgo v0.28.1 says so with
 	// dm_permission (it predates contexts).
 	noDM := false
@@ -143,9 +145,30 @@ func toApplicationCommand(c commands.Command) *discordgo.ApplicationCommand {
 	return ac
 }
 
-func toOptions(defs []commands.OptionDef) []*discordgo.ApplicationCommandOption {
+// localizations returns the Spanish texts of a description or choice name
+// for the Spanish Discord locales (SPEC §10), or nil when the catalog has
+// none (Discord then shows the English).
+func localizations(path, option, choice, english string) *map[discordgo.Locale]string {
+	text, ok := locale.Spanish.Registration(path, option, choice, english)
+	if !ok {
+		return nil
+	}
+	m := map[discordgo.Locale]string{}
+	for _, l := range locale.Spanish.DiscordLocales() {
+		m[discordgo.Locale(l)] = text
+	}
+	return &m
+}
+
+// toOptions converts the options of the command path (names stay English).
+func toOptions(path string, defs []commands.OptionDef) []*discordgo.ApplicationCommandOption {
 	out := make([]*discordgo.ApplicationCommandOption, 0, len(defs))
 	for _, d := range defs {
+		sub := d.Type == commands.OptSubcommand || d.Type == commands.OptSubcommandGroup
+		optPath, optName := path, d.Name
+		if sub {
+			optPath, optName = path+" "+d.Name, ""
+		}
 		o := &discordgo.ApplicationCommandOption{
 			Type:         discordgo.ApplicationCommandOptionType(d.Type),
 			Name:         d.Name,
@@ -153,7 +176,10 @@ func toOptions(defs []commands.OptionDef) []*discordgo.ApplicationCommandOption 
 			Required:     d.Required,
 			Autocomplete: d.Autocomplete,
 			MinValue:     d.MinValue,
-			Options:      toOptions(d.Options),
+			Options:      toOptions(optPath, d.Options),
+		}
+		if l := localizations(optPath, optName, "", d.Description); l != nil {
+			o.DescriptionLocalizations = *l
 		}
 		if d.MaxValue != nil {
 			o.MaxValue = *d.MaxValue
@@ -171,7 +197,11 @@ func toOptions(defs []commands.OptionDef) []*discordgo.ApplicationCommandOption 
 			o.ChannelTypes = []discordgo.ChannelType{discordgo.ChannelTypeGuildVoice, discordgo.ChannelTypeGuildStageVoice}
 		}
 		for _, c := range d.Choices {
-			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.Value})
+			ch := &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.Value}
+			if l := localizations(optPath, optName, c.Value, c.Name); l != nil {
+				ch.NameLocalizations = *l
+			}
+			o.Choices = append(o.Choices, ch)
 		}
 		out = append(out, o)
 	}

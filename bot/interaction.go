@@ -13,6 +13,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/commands"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // handlerTimeout bounds a handler: an interaction token lives 15 minutes.
@@ -129,7 +130,7 @@ func (b *Bot) finish(ctx context.Context, i *discordgo.Interaction, req *command
 		if req.Kind == commands.KindAutocomplete {
 			resp = commands.Choices(nil)
 		} else {
-			resp = commands.Ephemeral(hearth.ErrorMessage(res.err))
+			resp = commands.Ephemeral(errorMessage(req.Lang, res.err))
 		}
 	}
 	var err error
@@ -203,6 +204,11 @@ func (b *Bot) completeDeferred(ctx context.Context, i *discordgo.Interaction, re
 	return err
 }
 
+// errorMessage is what the caller reads about err, in their language: a
+// domain error's catalog message, a handler's message (already in the
+// caller's language), or the apology for an internal error.
+func errorMessage(l locale.Lang, err error) string { return hearth.ErrorMessageIn(err, l) }
+
 // route names what an interaction asked for, for logs: ids and names only.
 func route(r *commands.Request) string {
 	switch r.Kind {
@@ -224,6 +230,10 @@ func toRequest(i *discordgo.Interaction, now time.Time) *commands.Request {
 		ChannelID:     i.ChannelID,
 		Now:           now,
 		Options:       map[string]commands.Option{},
+		Lang:          locale.FromDiscord(string(i.Locale)),
+	}
+	if i.GuildLocale != nil {
+		r.GuildLang = locale.FromDiscord(string(*i.GuildLocale))
 	}
 	if i.Member != nil {
 		r.Permissions = i.Member.Permissions

@@ -51,10 +51,19 @@ func Series(ms []Meeting) (attendance, mood []XY) {
 	return attendance, mood
 }
 
+// Labels are the words of a chart, in the reader's language (the caller
+// takes them from the catalog, like the meetings' Label).
+type Labels struct {
+	Attendance     string // title of the top panel, e.g. "Anxiety — attendance"
+	AttendanceAxis string // its y axis
+	Mood           string // title of the bottom panel
+	MoodAxis       string // its y axis
+}
+
 // Render draws the attendance (top) and the average mood (bottom) of the
-// meetings as a Width×Height PNG titled title. It has no legend: each panel
-// is titled, and a legend would draw extra points.
-func Render(title string, ms []Meeting) ([]byte, error) {
+// meetings as a Width×Height PNG with the given labels. It has no legend:
+// each panel is titled, and a legend would draw extra points.
+func Render(ms []Meeting, l Labels) ([]byte, error) {
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("chart: no meetings to draw")
 	}
@@ -69,8 +78,8 @@ func Render(title string, ms []Meeting) ([]byte, error) {
 		p.Add(plotter.NewGrid()) // first: the points are drawn over it
 	}
 
-	top.Title.Text = title + " — attendance"
-	top.Y.Label.Text = "members who checked in"
+	top.Title.Text = l.Attendance
+	top.Y.Label.Text = l.AttendanceAxis
 	maxAtt := 1.0
 	for _, p := range att {
 		maxAtt = max(maxAtt, p.Y)
@@ -80,8 +89,8 @@ func Render(title string, ms []Meeting) ([]byte, error) {
 		return nil, err
 	}
 
-	bottom.Title.Text = "Average mood (1–5)"
-	bottom.Y.Label.Text = "mood"
+	bottom.Title.Text = l.Mood
+	bottom.Y.Label.Text = l.MoodAxis
 	bottom.Y.Min, bottom.Y.Max = 0.5, 5.5
 	bottom.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 1, Label: "1"}, {Value: 2, Label: "2"}, {Value: 3, Label: "3"}, {Value: 4, Label: "4"}, {Value: 5, Label: "5"}})
 	if err := addSeries(bottom, mood, moodLine, MoodColor, radius); err != nil {

@@ -10,6 +10,8 @@ import (
 	"github.com/hearthbot/hearth/chart/charttest"
 )
 
+var labels = chart.Labels{Attendance: "Anxiety Circle — attendance", AttendanceAxis: "members who checked in", Mood: "Average mood (1–5)", MoodAxis: "mood"}
+
 func TestRender(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -28,7 +30,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := chart.Render("Anxiety Circle", tt.meetings)
+			b, err := chart.Render(tt.meetings, labels)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +54,7 @@ func TestRender(t *testing.T) {
 		})
 	}
 	t.Run("ErrEmpty", func(t *testing.T) {
-		if _, err := chart.Render("x", nil); err == nil {
+		if _, err := chart.Render(nil, labels); err == nil {
 			t.Error("no error for an empty report")
 		}
 	})
@@ -65,7 +67,7 @@ func BenchmarkRender(b *testing.B) {
 		ms[i] = chart.Meeting{Label: "w", Attended: i % 9, Mood: float64(1 + i%5)}
 	}
 	for b.Loop() {
-		if _, err := chart.Render("Anxiety Circle", ms); err != nil {
+		if _, err := chart.Render(ms, labels); err != nil {
 			b.Fatal(err)
 		}
 	}

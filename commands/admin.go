@@ -1,6 +1,9 @@
 package commands
 
-import "github.com/hearthbot/hearth"
+import (
+	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
+)
 
 // requireAdmin refuses a caller without Manage Server. Admin commands are
 // also registered with default_member_permissions, but a server can grant a
@@ -10,7 +13,7 @@ func requireAdmin(r *Request) error {
 		return err
 	}
 	if !r.IsAdmin() {
-		return hearth.Errorf(hearth.EFORBIDDEN, "You need the **Manage Server** permission to do this. Even where this server lets you use the command, only its admins can manage groups, schedules and settings.")
+		return &hearth.Error{Code: hearth.EFORBIDDEN, Message: r.T(locale.AccessAdminOnly)}
 	}
 	return nil
 }

@@ -243,7 +243,7 @@ func (s *Service) alertAck(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	s.Log.Info("alert acknowledged", "alert", id, "by", r.User.ID)
-	return Update(hearth.AlertDM(acc.Alert, acc.Group)), nil
+	return Update(hearth.AlertDM(acc.Alert, acc.Group, r.Lang)), nil
 }
 
 // alertResolveButton resolves an alert from its DM; alert buttons exist
@@ -258,7 +258,7 @@ func (s *Service) alertResolveButton(ctx context.Context, r *Request) (*Response
 		return nil, err
 	}
 	s.Log.Info("alert resolved", "alert", id, "by", r.User.ID)
-	return Update(hearth.AlertDM(acc.Alert, acc.Group)), nil
+	return Update(hearth.AlertDM(acc.Alert, acc.Group, r.Lang)), nil
 }
 
 func (s *Service) alertsResolve(ctx context.Context, r *Request) (*Response, error) {

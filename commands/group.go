@@ -32,6 +32,7 @@ func (s *Service) registerGroup(rt *Router) {
 				UserOpt("observer", "The psychologist who observes", true),
 				tz,
 				RoleOpt("role", "A role given to its members (optional)", false),
+				languageOpt("Language of the group's channel posts (default: the server's)"),
 				voiceOpt()),
 			Sub("edit", "Change a group",
 				GroupOpt(true),
@@ -43,6 +44,7 @@ func (s *Service) registerGroup(rt *Router) {
 				RoleOpt("role", "A role given to its members", false),
 				Int("sharers", "Members who share at each meeting (0–10)", false, 0, hearth.MaxSharers),
 				Int("length", "Meeting length in minutes (15–480)", false, hearth.MinLength, hearth.MaxLength),
+				languageOpt("Language of the group's channel posts"),
 				voiceOpt()),
 			Sub("delete", "Delete a group and all its data", GroupOpt(true)),
 			Sub("list", "Groups of this server and their next meeting"),
@@ -115,6 +117,11 @@ func groupChanges(r *Request) (func(*hearth.Group), error) {
 	} else if fn != nil {
 		fns = append(fns, fn)
 	}
+	if fn, err := languageChange(r); err != nil {
+		return nil, err
+	} else if fn != nil {
+		fns = append(fns, fn)
+	}
 	if len(fns) == 0 {
 		return nil, nil
 	}
@@ -146,6 +153,7 @@ func (s *Service) groupCreate(ctx context.Context, r *Request) (*Response, error
 		LengthMinutes:   hearth.DefaultLength,
 		ReminderOffsets: hearth.DefaultReminderOffsets,
 		Sharers:         hearth.DefaultSharers,
+		Language:        string(r.GuildLang.OrDefault()), // SPEC §10: the server's preferred locale
 	}
 	if g.Timezone == "" {
 		g.Timezone = "UTC"

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // scope says which groups a command's caller may use.
@@ -84,30 +85,30 @@ func (s *Service) group(ctx context.Context, r *Request) (*hearth.Group, error) 
 		case 0:
 			switch sc {
 			case scopeMember:
-				return nil, hearth.Errorf(hearth.ENOTFOUND, "You are not in any group of this server yet. Use `/join` to join one.")
+				return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.AccessNoMembership)}
 			case scopePsychologist:
-				return nil, hearth.Errorf(hearth.EFORBIDDEN, "You are not the facilitator or observer of any group in this server.")
+				return nil, &hearth.Error{Code: hearth.EFORBIDDEN, Message: r.T(locale.AccessNoCoordination)}
 			default:
-				return nil, hearth.Errorf(hearth.ENOTFOUND, "There are no groups here yet. An admin can create one with `/group create`.")
+				return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.AccessNoGroups)}
 			}
 		default:
-			return nil, hearth.Errorf(hearth.EINVALID, "You are in several groups: choose one in the `group` option.")
+			return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.AccessSeveral)}
 		}
 	}
 	g, err := s.Store.GroupByName(ctx, r.GuildID, name)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "There is no group called %q in this server. Pick one from the list.", clip(name, 50))
+		return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.AccessUnknownGroup, locale.A("Name", clip(name, 50)))}
 	} else if err != nil {
 		return nil, err
 	}
 	switch sc {
 	case scopePsychologist:
 		if !g.IsPsychologist(r.User.ID) {
-			return nil, hearth.Errorf(hearth.EFORBIDDEN, "Only the facilitator and the observer of **%s** can do this.", g.Name)
+			return nil, &hearth.Error{Code: hearth.EFORBIDDEN, Message: r.T(locale.AccessPsychologistsOnly, locale.A("Group", g.Name))}
 		}
 	case scopeMember:
 		if _, err := s.Store.Membership(ctx, g.ID, r.User.ID); hearth.ErrorCode(err) == hearth.ENOTFOUND {
-			return nil, hearth.Errorf(hearth.EFORBIDDEN, "You are not a member of **%s**. Use `/join` first.", g.Name)
+			return nil, &hearth.Error{Code: hearth.EFORBIDDEN, Message: r.T(locale.AccessNotMember, locale.A("Group", g.Name))}
 		} else if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerJoin defines /join: the guidelines with I agree / Cancel; agreeing
@@ -32,10 +33,10 @@ func (s *Service) join(ctx context.Context, r *Request) (*Response, error) {
 	}
 	ids := fmt.Sprintf("%d:%s", g.ID, r.User.ID)
 	return Reply(hearth.Message{
-		Content: guidelines(g),
+		Content: guidelines(r, g),
 		Buttons: [][]hearth.Button{{
-			{Label: "I agree", CustomID: "join:agree:" + ids, Style: hearth.ButtonSuccess},
-			{Label: "Cancel", CustomID: "join:cancel:" + ids, Style: hearth.ButtonSecondary},
+			{Label: r.T(locale.JoinAgree), CustomID: "join:agree:" + ids, Style: hearth.ButtonSuccess},
+			{Label: r.T(locale.JoinCancel), CustomID: "join:cancel:" + ids, Style: hearth.ButtonSecondary},
 		}},
 		Ephemeral: true,
 	}), nil
@@ -44,12 +45,12 @@ func (s *Service) join(ctx context.Context, r *Request) (*Response, error) {
 // canJoin refuses the group's psychologists and its members.
 func (s *Service) canJoin(ctx context.Context, r *Request, g *hearth.Group) error {
 	if g.IsPsychologist(r.User.ID) {
-		return hearth.Errorf(hearth.EINVALID, "You are a psychologist of **%s**, so you cannot also be one of its members.", g.Name)
+		return &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.JoinIsPsychologist, locale.A("Group", g.Name))}
 	}
 	_, err := s.Store.Membership(ctx, g.ID, r.User.ID)
 	switch hearth.ErrorCode(err) {
 	case "":
-		return hearth.Errorf(hearth.ECONFLICT, "You are already a member of **%s**.", g.Name)
+		return &hearth.Error{Code: hearth.ECONFLICT, Message: r.T(locale.JoinAlreadyMember, locale.A("Group", g.Name))}
 	case hearth.ENOTFOUND:
 		return nil
 	}
@@ -57,13 +58,9 @@ func (s *Service) canJoin(ctx context.Context, r *Request, g *hearth.Group) erro
 }
 
 // guidelines is what a person reads, and agrees to, before joining g.
-func guidelines(g *hearth.Group) string {
-	return fmt.Sprintf(`**Before you join %s**
-• **What is shared in the group stays in the group.** Do not repeat, screenshot or pass on what others say, here or anywhere else.
-• **Respect.** Listen without judging, speak for yourself, and let everyone have their turn. Nobody has to share.
-• **The group does not replace individual treatment.** It is peer support, not therapy; keep seeing your own doctor or psychologist. In an emergency, call your local emergency number.
-• **Alerts.** With `+"`/struggling`"+` you can tell the group's two psychologists, %s (facilitator) and %s (observer), privately that you need support. Only they see your alert and your note — and, if neither can answer in time, the server's clinical lead. Other members never see it.
-Press **I agree** to join, or **Cancel**.`, g.Name, hearth.Mention(g.FacilitatorID), hearth.Mention(g.ObserverID))
+func guidelines(r *Request, g *hearth.Group) string {
+	return r.T(locale.JoinGuidelines, locale.A("Group", g.Name),
+		locale.A("Facilitator", hearth.Mention(g.FacilitatorID)), locale.A("Observer", hearth.Mention(g.ObserverID)))
 }
 
 // pressedGroup reads a join or leave button: group id and the user it was
@@ -71,14 +68,14 @@ Press **I agree** to join, or **Cancel**.`, g.Name, hearth.Mention(g.Facilitator
 func (s *Service) pressedGroup(ctx context.Context, r *Request, route string) (*hearth.Group, error) {
 	id, err := strconv.ParseInt(r.Arg(route, 0), 10, 64)
 	if err != nil {
-		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.ErrorButtonInvalid)}
 	}
 	if r.Arg(route, 1) != r.User.ID {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "This button belongs to someone else. Use the command yourself.")
+		return nil, &hearth.Error{Code: hearth.EFORBIDDEN, Message: r.T(locale.ErrorButtonForeign)}
 	}
 	g, err := s.Store.Group(ctx, id)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND || (err == nil && g.GuildID != r.GuildID) {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "This group does not exist any more.")
+		return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.ErrorGroupGone)}
 	}
 	return g, err
 }
@@ -99,24 +96,24 @@ func (s *Service) joinAgree(ctx context.Context, r *Request) (*Response, error) 
 	// The newcomer goes to the back of the sharing queue (SPEC §4).
 	m := &hearth.Membership{GroupID: g.ID, UserID: r.User.ID, JoinedAt: t, AgreedAt: t, Shares: hearth.JoinBaseline(members), LastShared: t}
 	if err := s.Store.Join(ctx, m); hearth.ErrorCode(err) == hearth.ECONFLICT {
-		return nil, hearth.Errorf(hearth.ECONFLICT, "You are already a member of **%s**.", g.Name)
+		return nil, &hearth.Error{Code: hearth.ECONFLICT, Message: r.T(locale.JoinAlreadyMember, locale.A("Group", g.Name))}
 	} else if err != nil {
 		return nil, err
 	}
 	s.Log.Info("member joined", "group", g.ID, "user", r.User.ID)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "Welcome to **%s**! You agreed to its guidelines %s.\n", g.Name, hearth.Timestamp(t, "f"))
+	b.WriteString(r.T(locale.JoinWelcome, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(t, "f"))) + "\n")
 	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, t, 1)
 	if err != nil {
 		return nil, err
 	}
 	if len(ms) > 0 {
-		fmt.Fprintf(&b, "Next meeting: %s (%s).", hearth.Timestamp(ms[0].StartsAt, "F"), hearth.Timestamp(ms[0].StartsAt, "R"))
+		b.WriteString(r.T(locale.JoinNextMeeting, locale.A("When", hearth.Timestamp(ms[0].StartsAt, "F")), locale.A("Relative", hearth.Timestamp(ms[0].StartsAt, "R"))))
 	} else {
-		b.WriteString("No meeting is planned yet; reminders will tell you when one is.")
+		b.WriteString(r.T(locale.JoinNoMeeting))
 	}
-	fmt.Fprintf(&b, " Reminders are posted in <#%s>; to get them by DM too, use `/reminders dm:true`.", g.ChannelID)
+	b.WriteString(r.T(locale.JoinRemindersWhere, locale.A("Channel", "<#"+g.ChannelID+">")))
 	if g.RoleID != "" {
 		if err := s.Discord.AddRole(ctx, g.GuildID, r.User.ID, g.RoleID); err != nil {
 			b.WriteString("\n" + s.roleTrouble(ctx, r, g, err, true))
@@ -132,7 +129,7 @@ func (s *Service) joinCancel(ctx context.Context, r *Request) (*Response, error)
 	if err != nil {
 		return nil, err
 	}
-	return Update(hearth.Message{Content: fmt.Sprintf("You did not join **%s**. Nothing was saved.", g.Name)}), nil
+	return Update(hearth.Message{Content: r.T(locale.JoinCancelled, locale.A("Group", g.Name))}), nil
 }
 
 // roleTrouble handles a failed grant (or removal) of a group's role: the
@@ -141,35 +138,36 @@ func (s *Service) joinCancel(ctx context.Context, r *Request) (*Response, error)
 func (s *Service) roleTrouble(ctx context.Context, r *Request, g *hearth.Group, err error, grant bool) string {
 	s.Log.Warn("unable to change a member's group role", "group", g.ID, "user", r.User.ID, "role", g.RoleID, "grant", grant, "error", err)
 	role := "<@&" + g.RoleID + ">"
-	verb, member := "give", "you are still a member"
-	if !grant {
-		verb, member = "remove", "you have still left the group"
-	}
-	var why, fix string
+	// The member reads their line in their language; the staff channel
+	// reads the notice in the group's.
+	staff := groupLang(g)
+	var why, fix locale.Key
 	switch hearth.Failure(err) {
 	case hearth.FailGone:
 		if !grant {
 			return "" // a deleted role is held by nobody
 		}
-		why = "the group's role no longer exists"
-		fix = fmt.Sprintf("choose a new role with `/group edit group:%s role:`", g.Name)
+		why, fix = locale.RoleWhyGone, locale.RoleFixGone
 	case hearth.FailForbidden:
-		why = "hearth lacks the **Manage Roles** permission, or its own role is below " + role
-		fix = "give hearth's role the Manage Roles permission and move it above " + role + " in Server Settings → Roles"
+		why, fix = locale.RoleWhyForbidden, locale.RoleFixForbidden
 	default:
-		why = "Discord did not answer"
-		fix = "change the role by hand, and check hearth's log if it happens again"
+		why, fix = locale.RoleWhyNoAnswer, locale.RoleFixNoAnswer
 	}
-	line := fmt.Sprintf("I could not %s the role %s: %s; %s.", verb, role, why, member)
+	args := []locale.Arg{locale.A("Role", role), locale.A("Group", g.Name)}
+	lineKey, noticeKey := locale.RoleGiveFailed, locale.RoleGiveNotice
+	if !grant {
+		lineKey, noticeKey = locale.RoleRemoveFailed, locale.RoleRemoveNotice
+	}
+	line := r.T(lineKey, append(args, locale.A("Why", r.T(why, args...)))...)
 	settings, serr := s.Store.GuildSettings(ctx, g.GuildID)
 	if serr == nil && settings.StaffChannelID != "" {
 		// Private staff channel; mentions are not pinged.
-		notice := &hearth.Message{Content: fmt.Sprintf("hearth could not %s the role %s of group **%s** for %s: %s. To fix it, %s.",
-			verb, role, g.Name, hearth.Mention(r.User.ID), why, fix)}
+		notice := &hearth.Message{Content: staff.T(noticeKey, append(args, locale.A("Member", hearth.Mention(r.User.ID)),
+			locale.A("Why", staff.T(why, args...)), locale.A("Fix", staff.T(fix, args...)))...)}
 		if _, serr = s.Discord.Send(ctx, settings.StaffChannelID, notice, "role:"+r.InteractionID); serr == nil {
-			return line + " An admin has been told."
+			return line + r.T(locale.RoleAdminTold)
 		}
 		s.Log.Warn("unable to post a staff notice", "guild", g.GuildID, "channel", settings.StaffChannelID, "error", serr)
 	}
-	return line + " Please tell a server admin: to fix it, " + fix + "."
+	return line + r.T(locale.RoleTellAdmin, locale.A("Fix", r.T(fix, args...)))
 }

@@ -9,10 +9,7 @@ const (
 
 	msgFromPresence    = "in voice, did not check in"
 	msgRosterFromVoice = ", %d from voice"
-	msgReportVoice     = "\nVoice: of those who attended, how many were counted from their time in the voice channel (no mood).\n"
 
-	msgPrivacyPresence      = "• Times in your group's voice channel around meetings: %d (kept to count attendance)\n"
-	msgPrivacyPresenceErase = "• %d records of your time in your group's voice channel\n"
 
 	msgRoundRefused = "Only the group's facilitator and observer can move the round."
 	msgRoundGone    = "This round is not available any more."

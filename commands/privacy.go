@@ -2,10 +2,10 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerPrivacy defines /privacy: a member sees, exports or erases what
@@ -67,26 +67,27 @@ func (s *Service) privacyShow(ctx context.Context, r *Request) (*Response, error
 		return nil, err
 	}
 	var b strings.Builder
-	b.WriteString("**What hearth keeps about you in this server** (only you can see this)\n")
+	line := func(k locale.Key, args ...locale.Arg) { b.WriteString(r.T(k, args...) + "\n") }
+	line(locale.PrivacyTitle)
 	if isEmpty(d) {
-		b.WriteString("Nothing: you are in no group here and have no check-ins or alerts.\n")
+		line(locale.PrivacyNothing)
 	} else {
 		names := groupNames(d)
 		if len(d.Memberships) == 0 {
-			b.WriteString("• Groups: none\n")
+			line(locale.PrivacyGroupsNone)
 		} else {
 			parts := make([]string, len(d.Memberships))
 			dm := false
 			for i, m := range d.Memberships {
-				parts[i] = fmt.Sprintf("**%s** (joined %s)", names[m.GroupID], hearth.Timestamp(m.JoinedAt, "D"))
+				parts[i] = r.T(locale.PrivacyGroupJoined, locale.A("Group", names[m.GroupID]), locale.A("When", hearth.Timestamp(m.JoinedAt, "D")))
 				dm = dm || m.DMReminders
 			}
-			fmt.Fprintf(&b, "• Groups: %s\n", strings.Join(parts, ", "))
-			fmt.Fprintf(&b, "• Reminders by DM: %s\n", onOff(dm))
+			line(locale.PrivacyGroups, locale.A("Groups", strings.Join(parts, ", ")))
+			line(locale.PrivacyDmReminders, locale.A("State", onOff(r, dm)))
 		}
-		fmt.Fprintf(&b, "• Check-ins: %d\n", len(d.CheckIns))
+		line(locale.PrivacyCheckins, locale.A("Count", len(d.CheckIns)))
 		if len(d.Presence) > 0 {
-			fmt.Fprintf(&b, msgPrivacyPresence, len(d.Presence))
+			line(locale.PrivacyPresence, locale.A("Count", len(d.Presence)))
 		}
 		open := 0
 		for _, a := range d.Alerts {
@@ -94,23 +95,26 @@ func (s *Service) privacyShow(ctx context.Context, r *Request) (*Response, error
 				open++
 			}
 		}
-		fmt.Fprintf(&b, "• Alerts to your psychologists: %d (%d not resolved)\n", len(d.Alerts), open)
+		line(locale.PrivacyAlerts, locale.A("Count", len(d.Alerts)), locale.A("Open", open))
 		if d.HasNotes() {
-			b.WriteString("• Private notes: yes, encrypted; only you and your group's psychologists can read them\n")
+			line(locale.PrivacyNotesYes)
 		} else {
-			b.WriteString("• Private notes: none\n")
+			line(locale.PrivacyNotesNone)
 		}
 	}
-	fmt.Fprintf(&b, "Check-ins, notes and closed alerts are deleted after **%d days** in this server.\n", retentionDays(settings))
-	b.WriteString("`/privacy export` gives you a file with all of it; `/privacy delete` erases it.")
+	if d.Language != "" {
+		b.WriteString(r.T(locale.PrivacyLanguage, locale.A("Lang", langName(r.Lang, d.Language))) + "\n")
+	}
+	line(locale.PrivacyRetention, locale.A("Days", retentionDays(settings)))
+	b.WriteString(r.T(locale.PrivacyHow))
 	return Ephemeral(b.String()), nil
 }
 
-func onOff(on bool) string {
+func onOff(r *Request, on bool) string {
 	if on {
-		return "on"
+		return r.T(locale.PrivacyOn)
 	}
-	return "off"
+	return r.T(locale.PrivacyOff)
 }
 
 func retentionDays(s *hearth.GuildSettings) int {
@@ -136,8 +140,7 @@ func (s *Service) privacyExport(ctx context.Context, r *Request) (*Response, err
 		return nil, err
 	}
 	return &Response{Message: hearth.Message{
-		Content: "Here is everything hearth keeps about you in this server (only you can see this message). " +
-			"The file holds your private notes: keep it somewhere safe.",
+		Content:   r.T(locale.PrivacyExport),
 		Files:     []hearth.File{{Name: "hearth-data-" + r.GuildID + ".json", ContentType: "application/json", Data: data}},
 		Ephemeral: true,
 	}}, nil
@@ -149,38 +152,41 @@ func (s *Service) privacyDelete(ctx context.Context, r *Request) (*Response, err
 		return nil, err
 	}
 	if isEmpty(d) {
-		return Ephemeral("hearth keeps nothing about you in this server: there is nothing to erase."), nil
+		return Ephemeral(r.T(locale.PrivacyDeleteNothing)), nil
 	}
 	var b strings.Builder
-	b.WriteString("**Erase your data in this server?** This deletes:\n")
+	b.WriteString(r.T(locale.PrivacyDeleteTitle) + "\n")
 	if len(d.Memberships) > 0 {
 		names := groupNames(d)
 		gs := make([]string, len(d.Memberships))
 		for i, m := range d.Memberships {
 			gs[i] = "**" + names[m.GroupID] + "**"
 		}
-		fmt.Fprintf(&b, "• your membership of %s: you leave them and their rotas\n", strings.Join(gs, ", "))
+		b.WriteString(r.T(locale.PrivacyDeleteMemberships, locale.A("Groups", strings.Join(gs, ", "))) + "\n")
 	}
-	fmt.Fprintf(&b, "• %d check-ins with their moods and notes\n", len(d.CheckIns))
-	fmt.Fprintf(&b, "• %d alerts with their notes\n", len(d.Alerts))
+	b.WriteString(r.T(locale.PrivacyDeleteCheckins, locale.A("Count", len(d.CheckIns))) + "\n")
+	b.WriteString(r.T(locale.PrivacyDeleteAlerts, locale.A("Count", len(d.Alerts))) + "\n")
 	if len(d.Presence) > 0 {
-		fmt.Fprintf(&b, msgPrivacyPresenceErase, len(d.Presence))
+		b.WriteString(r.T(locale.PrivacyDeletePresence, locale.A("Count", len(d.Presence))) + "\n")
 	}
-	b.WriteString("It cannot be undone (use `/privacy export` first for a copy). The server's audit log keeps only a line saying that you erased your data, not what it was.")
+	if d.Language != "" {
+		b.WriteString(r.T(locale.PrivacyDeleteLanguage) + "\n")
+	}
+	b.WriteString(r.T(locale.PrivacyDeleteFinal))
 	staff, err := s.groupsFor(ctx, r, scopePsychologist)
 	if err != nil {
 		return nil, err
 	}
 	if len(staff) > 0 {
-		b.WriteString("\nYou stay a psychologist of the groups you coordinate; an admin can change that.")
+		b.WriteString("\n" + r.T(locale.PrivacyDeleteStaff))
 	}
 	id := r.User.ID
 	return &Response{Message: hearth.Message{
 		Content:   b.String(),
 		Ephemeral: true,
 		Buttons: [][]hearth.Button{{
-			{Label: "Delete my data", CustomID: "privacy:delete:" + id, Style: hearth.ButtonDanger},
-			{Label: "Cancel", CustomID: "privacy:cancel:" + id, Style: hearth.ButtonSecondary},
+			{Label: r.T(locale.PrivacyDeleteButton), CustomID: "privacy:delete:" + id, Style: hearth.ButtonDanger},
+			{Label: r.T(locale.PrivacyCancelButton), CustomID: "privacy:cancel:" + id, Style: hearth.ButtonSecondary},
 		}},
 	}}, nil
 }
@@ -191,7 +197,7 @@ func confirmer(r *Request, route string) error {
 		return err
 	}
 	if r.Arg(route, 0) != r.User.ID {
-		return hearth.Errorf(hearth.EFORBIDDEN, "Only the person who asked can confirm or cancel this.")
+		return &hearth.Error{Code: hearth.EFORBIDDEN, Message: r.T(locale.PrivacyOnlyAsker)}
 	}
 	return nil
 }
@@ -207,12 +213,19 @@ func (s *Service) privacyDeleteConfirm(ctx context.Context, r *Request) (*Respon
 		return nil, err
 	}
 	if isEmpty(d) {
-		return Update(hearth.Message{Content: "There is nothing left to erase: hearth keeps nothing about you in this server."}), nil
+		if d.Language != "" { // the language of their interactions is all there is
+			if _, err := s.Store.EraseUser(ctx, r.GuildID, r.User.ID, audit(r, hearth.AuditPrivacyDelete, "")); err != nil {
+				return nil, err
+			}
+			s.forgetLanguage(r.GuildID, r.User.ID)
+		}
+		return Update(hearth.Message{Content: r.T(locale.PrivacyNothingLeft)}), nil
 	}
 	e, err := s.Store.EraseUser(ctx, r.GuildID, r.User.ID, audit(r, hearth.AuditPrivacyDelete, ""))
 	if err != nil {
 		return nil, err
 	}
+	s.forgetLanguage(r.GuildID, r.User.ID)
 	// Ids and counts only: the log says an erasure happened, not whose data.
 	s.Log.Info("member data erased", "guild", r.GuildID, "memberships", e.Memberships,
 		"check_ins", e.CheckIns, "alerts", e.Alerts, "jobs", e.Jobs)
@@ -227,10 +240,9 @@ func (s *Service) privacyDeleteConfirm(ctx context.Context, r *Request) (*Respon
 			kept = append(kept, "**"+g.Name+"**")
 		}
 	}
-	msg := fmt.Sprintf("Your data in this server is erased: %d memberships, %d check-ins and %d alerts, with their notes. "+
-		"If you want to come back, `/join` starts afresh.", e.Memberships, e.CheckIns, e.Alerts)
+	msg := r.T(locale.PrivacyErased, locale.A("Memberships", e.Memberships), locale.A("CheckIns", e.CheckIns), locale.A("Alerts", e.Alerts))
 	if len(kept) > 0 {
-		msg += fmt.Sprintf(" hearth could not take back the role of %s; ask an admin to remove it.", strings.Join(kept, ", "))
+		msg += r.T(locale.PrivacyRoleKept, locale.A("Groups", strings.Join(kept, ", ")))
 	}
 	return Update(hearth.Message{Content: msg}), nil
 }
@@ -239,5 +251,5 @@ func (s *Service) privacyDeleteCancel(_ context.Context, r *Request) (*Response,
 	if err := confirmer(r, "privacy:cancel"); err != nil {
 		return nil, err
 	}
-	return Update(hearth.Message{Content: "Nothing was erased."}), nil
+	return Update(hearth.Message{Content: r.T(locale.PrivacyCancelled)}), nil
 }

@@ -23,6 +23,7 @@ type (
 		Alerts        []exportAlert      `json:"alerts"`
 		VoicePresence []exportPresence   `json:"voice_presence"`
 		Actions       []exportAction     `json:"actions"`
+		Language      string             `json:"language,omitempty"` // of the user's DMs (SPEC §10)
 	}
 	// exportPresence is one stay in a group's voice channel around a
 	// meeting (§12); left_at is null while the member is still there.
@@ -101,6 +102,7 @@ func exportJSON(d *hearth.UserData, retention int, at time.Time) ([]byte, error)
 	doc := exportDoc{
 		Format: exportFormat, ExportedAt: at.UTC(), ServerID: d.GuildID, UserID: d.UserID, RetentionDays: retention,
 		Memberships: []exportMembership{}, CheckIns: []exportCheckIn{}, Alerts: []exportAlert{}, VoicePresence: []exportPresence{}, Actions: []exportAction{},
+		Language: d.Language,
 	}
 	for _, m := range d.Memberships {
 		doc.Memberships = append(doc.Memberships, exportMembership{

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerReminders defines /reminders: a member also gets meeting
@@ -23,21 +24,21 @@ func (s *Service) reminders(ctx context.Context, r *Request) (*Response, error) 
 	}
 	on, ok := r.Bool("dm")
 	if !ok {
-		return nil, hearth.Errorf(hearth.EINVALID, "Say `dm:true` to get reminders by DM too, or `dm:false` to stop them.")
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.RemindersSayDm)}
 	}
 	n, err := s.Store.SetDMReminders(ctx, r.GuildID, r.User.ID, on)
 	if err != nil {
 		return nil, err
 	}
 	if n == 0 {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "You are not in any group of this server, so there are no reminders to change. Use `/join` to join one.")
+		return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.RemindersNoGroup)}
 	}
-	groups := "your group"
+	groups := r.T(locale.RemindersOneGroup)
 	if n > 1 {
-		groups = "all your groups in this server"
+		groups = r.T(locale.RemindersAllGroups)
 	}
 	if on {
-		return Ephemeralf("Done: you will also get the reminders of %s by DM. (If your DMs are closed, you will still see them in the group's channel.)", groups), nil
+		return Ephemeral(r.T(locale.RemindersOn, locale.A("Groups", groups))), nil
 	}
-	return Ephemeralf("Done: no more reminders by DM for %s; they are still posted in the group's channel.", groups), nil
+	return Ephemeral(r.T(locale.RemindersOff, locale.A("Groups", groups))), nil
 }

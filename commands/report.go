@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/chart"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Limits of /report.
@@ -47,7 +48,7 @@ func (s *Service) report(ctx context.Context, r *Request) (*Response, error) {
 		weeks = defaultReportWeeks
 	}
 	if weeks < 1 || weeks > maxReportWeeks {
-		return nil, hearth.Errorf(hearth.EINVALID, "`weeks` must be from 1 to %d.", maxReportWeeks)
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.ReportWeeksRange, locale.A("Max", maxReportWeeks))}
 	}
 	g, err := s.group(ctx, r)
 	if err != nil {
@@ -68,7 +69,7 @@ func (s *Service) report(ctx context.Context, r *Request) (*Response, error) {
 	}
 	rows := reportRows(meetings, checkIns, t)
 	if len(rows) == 0 {
-		return Ephemeralf("No meeting of **%s** took place in the last %d week(s), so there is nothing to report yet.", g.Name, weeks), nil
+		return Ephemeral(r.T(locale.ReportNothing, locale.A("Group", g.Name), locale.A("Weeks", weeks))), nil
 	}
 	loc, err := g.Location()
 	if err != nil {
@@ -76,14 +77,17 @@ func (s *Service) report(ctx context.Context, r *Request) (*Response, error) {
 	}
 	points := make([]chart.Meeting, len(rows))
 	for i, row := range rows {
-		points[i] = chart.Meeting{Label: row.meeting.StartsAt.In(loc).Format("2 Jan"), Attended: row.attended, Mood: row.avg}
+		points[i] = chart.Meeting{Label: r.Lang.ShortDate(row.meeting.StartsAt.In(loc)), Attended: row.attended, Mood: row.avg}
 	}
-	png, err := chart.Render(g.Name, points)
+	png, err := chart.Render(points, chart.Labels{
+		Attendance: r.T(locale.ReportChartAttendance, locale.A("Group", g.Name)), AttendanceAxis: r.T(locale.ReportChartAttendanceAxis),
+		Mood: r.T(locale.ReportChartMood), MoodAxis: r.T(locale.ReportChartMoodAxis),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("render report chart: %w", err)
 	}
 	msg := hearth.Message{
-		Content:   reportTable(g, rows, loc, int(weeks)),
+		Content:   reportTable(r, g, rows, loc, int(weeks)),
 		Files:     []hearth.File{{Name: "report.png", ContentType: "image/png", Data: png}},
 		Ephemeral: true,
 	}
@@ -109,7 +113,7 @@ func reportRows(meetings []*hearth.Meeting, checkIns []*hearth.CheckIn, t time.T
 
 // reportTable is the reply's text: totals and the latest meetings in a
 // monospace table, dates in the group's zone.
-func reportTable(g *hearth.Group, rows []reportRow, loc *time.Location, weeks int) string {
+func reportTable(r *Request, g *hearth.Group, rows []reportRow, loc *time.Location, weeks int) string {
 	total, moods, moodSum := 0, 0, 0.0
 	for _, row := range rows {
 		total += row.attended
@@ -117,23 +121,24 @@ func reportTable(g *hearth.Group, rows []reportRow, loc *time.Location, weeks in
 		moodSum += row.avg * float64(row.moods)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "**Report of %s** — last %d week(s), %d meeting(s), %.1f attended on average", g.Name, weeks, len(rows), float64(total)/float64(len(rows)))
+	b.WriteString(r.T(locale.ReportTitle, locale.A("Group", g.Name), locale.A("Weeks", weeks), locale.A("Meetings", len(rows)),
+		locale.A("Average", fmt.Sprintf("%.1f", float64(total)/float64(len(rows))))))
 	if moods > 0 {
-		fmt.Fprintf(&b, ", average mood %.1f/5", moodSum/float64(moods))
+		b.WriteString(r.T(locale.ReportMood, locale.A("Mood", fmt.Sprintf("%.1f", moodSum/float64(moods)))))
 	}
-	b.WriteString(". Only you can see this.\n```\nMeeting            Attended  Voice  Mood\n")
+	b.WriteString(r.T(locale.ReportPrivate) + "\n```\n" + r.T(locale.ReportHeader) + "\n")
 	shown := rows[max(0, len(rows)-reportTableRows):]
 	for _, row := range shown {
 		mood := "  –"
 		if row.moods > 0 {
 			mood = fmt.Sprintf("%.1f", row.avg)
 		}
-		fmt.Fprintf(&b, "%-18s %8d  %5d  %4s\n", row.meeting.StartsAt.In(loc).Format("Mon 2 Jan 15:04"), row.attended, row.present, mood)
+		fmt.Fprintf(&b, "%-18s %8d  %5d  %4s\n", r.Lang.DayTime(row.meeting.StartsAt.In(loc)), row.attended, row.present, mood)
 	}
 	b.WriteString("```")
-	b.WriteString(msgReportVoice)
+	b.WriteString("\n" + r.T(locale.ReportVoiceNote) + "\n")
 	if len(shown) < len(rows) {
-		fmt.Fprintf(&b, "The table shows the latest %d meetings; the chart shows all %d.", len(shown), len(rows))
+		b.WriteString(r.T(locale.ReportTruncated, locale.A("Shown", len(shown)), locale.A("All", len(rows))))
 	}
 	return b.String()
 }

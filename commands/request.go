@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Kind is the kind of interaction a Request comes from.
@@ -57,7 +58,15 @@ type Request struct {
 	MessageID     string            // component: the message the button is on
 	Fields        map[string]string // modal fields by custom id
 	Now           time.Time
+	// Lang is the language of the reply: the interaction's locale (SPEC
+	// §10). GuildLang is the server's preferred locale, the default of a new
+	// group's language.
+	Lang      locale.Lang
+	GuildLang locale.Lang
 }
+
+// T returns catalog message k in the caller's language.
+func (r *Request) T(k locale.Key, args ...locale.Arg) string { return locale.T(r.Lang, k, args...) }
 
 // Option is one command option value; only the field of its type is set.
 type Option struct {

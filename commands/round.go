@@ -66,5 +66,5 @@ func (s *Service) roundPress(ctx context.Context, r *Request) (*Response, error)
 			s.Log.Error("unable to audit a round press", "meeting", m.ID, "error", err)
 		}
 	}
-	return Update(hearth.RoundPost(g, m, st)), nil
+	return Update(hearth.RoundPost(g, m, st, groupLang(g))), nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Handler answers one interaction. A returned *hearth.Error is shown to the
@@ -86,7 +87,7 @@ func (rt *Router) IsSlow(r *Request) bool {
 func (rt *Router) Dispatch(ctx context.Context, r *Request) (*Response, error) {
 	_, h := rt.route(r)
 	if h == nil {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "This command or button is not available any more.")
+		return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.ErrorUnavailable)}
 	}
 	for i := len(rt.middleware) - 1; i >= 0; i-- {
 		h = rt.middleware[i](h)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerSchedule defines /schedule: an admin sets when a group meets, adds
@@ -56,10 +57,10 @@ func (s *Service) scheduleGroup(ctx context.Context, r *Request) (*hearth.Group,
 // replanned re-plans a group after a change that is already saved. If that
 // fails, the planner's housekeeping notices the changed settings within a
 // minute, so the change stands and the reply says when it takes effect.
-func (s *Service) replanned(ctx context.Context, g *hearth.Group) string {
+func (s *Service) replanned(ctx context.Context, r *Request, g *hearth.Group) string {
 	if err := s.replan(ctx, g.ID); err != nil {
 		s.Log.Error("unable to re-plan group", "group", g.ID, "error", err)
-		return "\nThe meetings will be updated within a minute."
+		return r.T(locale.SchedReplanLater)
 	}
 	return ""
 }
@@ -73,22 +74,27 @@ func (s *Service) scheduleSet(ctx context.Context, r *Request) (*Response, error
 	if _, err := hearth.ParseSchedule(when, loc, now(r)); err != nil {
 		return nil, err
 	}
+	// One stored form whatever the language it was written in (SPEC §10).
+	stored, err := hearth.CanonicalSchedule(when)
+	if err != nil {
+		return nil, err
+	}
 	g, err = s.Store.UpdateGroup(ctx, g.ID, func(cur *hearth.Group) error {
-		cur.Schedule = hearth.NormalizeSchedule(when)
+		cur.Schedule = stored
 		cur.ScheduleSetAt = now(r)
 		return nil
 	}, audit(r, "schedule.set", groupTarget(g)))
 	if err != nil {
 		return nil, err
 	}
-	note := s.replanned(ctx, g)
+	note := s.replanned(ctx, r, g)
 	next, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 3)
 	if err != nil {
 		return nil, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s** now meets %s (%s).", g.Name, hearth.DescribeSchedule(g.Schedule), zoneName(g))
-	writeMeetings(&b, "Next meetings", next)
+	b.WriteString(r.T(locale.SchedSet, locale.A("Group", g.Name), locale.A("Schedule", hearth.DescribeScheduleIn(g.Schedule, r.Lang)), locale.A("Zone", zoneName(g))))
+	writeMeetings(&b, r, r.T(locale.SchedNextMeetings), next)
 	b.WriteString(note)
 	return Ephemeral(b.String()), nil
 }
@@ -103,8 +109,8 @@ func (s *Service) scheduleOnce(ctx context.Context, r *Request) (*Response, erro
 		return nil, err
 	}
 	if !at.After(now(r)) {
-		return nil, hearth.Errorf(hearth.EINVALID, "%s (%s) is in the past: give a date and time still to come, as `YYYY-MM-DD HH:MM` in %s.",
-			clip(r.String("at"), 20), hearth.Timestamp(at, "R"), zoneName(g))
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SchedOncePast,
+			locale.A("At", clip(r.String("at"), 20)), locale.A("Relative", hearth.Timestamp(at, "R")), locale.A("Zone", zoneName(g)))}
 	}
 	m := &hearth.Meeting{GroupID: g.ID, StartsAt: at, EndsAt: at.Add(g.Length()), OneOff: true}
 	created, err := s.Store.PlanMeetings(ctx, []*hearth.Meeting{m}, func(m *hearth.Meeting) []*hearth.Job {
@@ -114,14 +120,14 @@ func (s *Service) scheduleOnce(ctx context.Context, r *Request) (*Response, erro
 		return nil, err
 	}
 	if len(created) == 0 {
-		return nil, hearth.Errorf(hearth.ECONFLICT, "**%s** already has a meeting at %s (or had one that was skipped). Nothing was added.", g.Name, hearth.Timestamp(at, "F"))
+		return nil, &hearth.Error{Code: hearth.ECONFLICT, Message: r.T(locale.SchedOnceExists, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(at, "F")))}
 	}
 	if err := s.Store.Audit(ctx, audit(r, "schedule.once", meetingTarget(m))); err != nil {
 		return nil, err
 	}
 	s.wake()
-	return Ephemeralf("Added a one-off meeting of **%s** on %s (%s). Reminders go out %s before it.",
-		g.Name, hearth.Timestamp(at, "F"), hearth.Timestamp(at, "R"), hearth.FormatOffsets(g.ReminderOffsets)), nil
+	return Ephemeral(r.T(locale.SchedOnceAdded, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(at, "F")),
+		locale.A("Relative", hearth.Timestamp(at, "R")), locale.A("Offsets", hearth.FormatOffsets(g.ReminderOffsets)))), nil
 }
 
 func (s *Service) scheduleSkip(ctx context.Context, r *Request) (*Response, error) {
@@ -135,7 +141,7 @@ func (s *Service) scheduleSkip(ctx context.Context, r *Request) (*Response, erro
 		return nil, err
 	}
 	if !to.After(now(r)) {
-		return nil, hearth.Errorf(hearth.EINVALID, "%s is in the past: give the date of a meeting still to come, as `YYYY-MM-DD`.", clip(date, 10))
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SchedSkipPast, locale.A("Date", clip(date, 10)))}
 	}
 	stored, err := s.Store.MeetingsBetween(ctx, g.ID, from, to)
 	if err != nil {
@@ -158,7 +164,7 @@ func (s *Service) scheduleSkip(ctx context.Context, r *Request) (*Response, erro
 	var refusal error
 	for _, m := range stored {
 		if m.Status == hearth.MeetingScheduled && !m.StartsAt.After(now(r)) {
-			refusal = hearth.Errorf(hearth.ECONFLICT, "The meeting of %s has already started, so it can't be skipped.", hearth.Timestamp(m.StartsAt, "F"))
+			refusal = &hearth.Error{Code: hearth.ECONFLICT, Message: r.T(locale.SchedSkipStarted, locale.A("When", hearth.Timestamp(m.StartsAt, "F")))}
 			continue
 		}
 		cancelled, err := s.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
@@ -198,20 +204,17 @@ func (s *Service) scheduleSkip(ctx context.Context, r *Request) (*Response, erro
 		if refusal != nil {
 			return nil, refusal
 		}
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no meeting on %s (%s). `/schedule show` lists the next ones.",
-			g.Name, clip(date, 10), from.In(loc).Weekday())
+		weekday := r.T(locale.Key(fmt.Sprintf("schedule.weekday_%d", int(from.In(loc).Weekday()))))
+		return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.SchedSkipNone,
+			locale.A("Group", g.Name), locale.A("Date", clip(date, 10)), locale.A("Weekday", weekday))}
 	}
 	s.wake()
-	var b strings.Builder
-	fmt.Fprintf(&b, "Cancelled the meeting of **%s** on ", g.Name)
+	whens := make([]string, len(skipped))
 	for i, m := range skipped {
-		if i > 0 {
-			b.WriteString(" and ")
-		}
-		b.WriteString(hearth.Timestamp(m.StartsAt, "F"))
+		whens[i] = hearth.Timestamp(m.StartsAt, "F")
 	}
-	fmt.Fprintf(&b, ". Members are told in <#%s>, and the event is removed from the server's Events.", g.ChannelID)
-	return Ephemeral(b.String()), nil
+	return Ephemeral(r.T(locale.SchedSkipDone, locale.A("Group", g.Name), locale.A("When", strings.Join(whens, r.T(locale.SchedSkipAnd))),
+		locale.A("Channel", "<#"+g.ChannelID+">"))), nil
 }
 
 // containsStart reports whether a meeting of ms starts at t.
@@ -240,9 +243,9 @@ func (s *Service) scheduleReminders(ctx context.Context, r *Request) (*Response,
 	if err != nil {
 		return nil, err
 	}
-	note := s.replanned(ctx, g)
-	return Ephemeralf("Reminders for **%s** now go out %s before each meeting, in <#%s>.%s",
-		g.Name, hearth.FormatOffsets(g.ReminderOffsets), g.ChannelID, note), nil
+	note := s.replanned(ctx, r, g)
+	return Ephemeral(r.T(locale.SchedRemindersSet, locale.A("Group", g.Name), locale.A("Offsets", hearth.FormatOffsets(g.ReminderOffsets)),
+		locale.A("Channel", "<#"+g.ChannelID+">"), locale.A("Note", note))), nil
 }
 
 func (s *Service) scheduleShow(ctx context.Context, r *Request) (*Response, error) {
@@ -255,29 +258,29 @@ func (s *Service) scheduleShow(ctx context.Context, r *Request) (*Response, erro
 		return nil, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s**", g.Name)
+	args := []locale.Arg{locale.A("Group", g.Name), locale.A("Zone", zoneName(g)), locale.A("Length", g.LengthMinutes),
+		locale.A("Offsets", hearth.FormatOffsets(g.ReminderOffsets))}
 	if g.Schedule != "" {
-		fmt.Fprintf(&b, " meets %s", hearth.DescribeSchedule(g.Schedule))
+		b.WriteString(r.T(locale.SchedShowMeets, append(args, locale.A("Schedule", hearth.DescribeScheduleIn(g.Schedule, r.Lang)))...))
 	} else {
-		b.WriteString(" has no recurring schedule")
+		b.WriteString(r.T(locale.SchedShowNoSchedule, args...))
 	}
-	fmt.Fprintf(&b, " (%s), %d minutes; reminders %s before.", zoneName(g), g.LengthMinutes, hearth.FormatOffsets(g.ReminderOffsets))
 	if len(next) == 0 {
-		b.WriteString("\nNo meetings are planned. Set a schedule with `/schedule set` or add a meeting with `/schedule once`.")
+		b.WriteString(r.T(locale.SchedShowNone))
 	} else {
-		writeMeetings(&b, "Next meetings", next)
+		writeMeetings(&b, r, r.T(locale.SchedNextMeetings), next)
 	}
 	return Ephemeral(b.String()), nil
 }
 
 // writeMeetings lists meetings as Discord timestamps, one per line.
-func writeMeetings(b *strings.Builder, title string, ms []*hearth.Meeting) {
+func writeMeetings(b *strings.Builder, r *Request, title string, ms []*hearth.Meeting) {
 	if len(ms) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "\n**%s:**", title)
 	for i, m := range ms {
-		fmt.Fprintf(b, "\n%d. %s", i+1, hearth.DescribeMeeting(m))
+		fmt.Fprintf(b, "\n%d. %s", i+1, hearth.DescribeMeetingIn(m, r.Lang))
 	}
 }
 

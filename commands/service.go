@@ -3,9 +3,11 @@ package commands
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Store is everything the commands read and write.
@@ -24,6 +26,7 @@ type Store interface {
 	hearth.SummaryRecipientStore
 	hearth.RoundStore
 	hearth.SessionNoteStore
+	hearth.LanguageStore
 }
 
 // Service holds what the handlers depend on. Its methods, one file per
@@ -44,10 +47,13 @@ type Service struct {
 	// VoiceChanged is told that a guild's groups or their voice channels
 	// may have changed, so voice presence looks at them again (nil: none).
 	VoiceChanged func(guildID string)
+
+	langs sync.Map // guild:user → the locale.Lang last stored
 }
 
 // Register defines every command on rt and routes its handlers.
 func (s *Service) Register(rt *Router) {
+	rt.Use(s.rememberLanguage)
 	s.registerGroupAutocomplete(rt)
 	s.registerStruggling(rt)
 	s.registerAlerts(rt)
@@ -97,7 +103,7 @@ func audit(r *Request, action, target string) hearth.AuditEntry {
 // guildOnly refuses an interaction outside a server.
 func guildOnly(r *Request) error {
 	if r.GuildID == "" {
-		return hearth.Errorf(hearth.EINVALID, "This command works only in a server.")
+		return &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.ErrorGuildOnly)}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // auditPageSize is how many audit entries /settings audit shows per page.
@@ -23,7 +24,8 @@ func (s *Service) registerSettings(rt *Router) {
 		Description: "Server settings for hearth (admins)",
 		AdminOnly:   true,
 		Options: []OptionDef{
-			Sub("crisis", "Set the crisis-resources text members see", crisis),
+			Sub("crisis", "Set the crisis-resources text members see", crisis,
+				languageOpt("Which language this text is in (default: yours)")),
 			Sub("staff-channel", "Set the private channel for escalations and undeliverable alerts",
 				TextChannelOpt("channel", "A private text channel only staff can read", true)),
 			Sub("retention", "How long check-ins, notes and closed alerts are kept",
@@ -61,12 +63,31 @@ func (s *Service) settingsCrisis(ctx context.Context, r *Request) (*Response, er
 	}
 	text := strings.TrimSpace(r.Options["text"].String)
 	if n := utf8.RuneCountInString(text); n == 0 || n > hearth.MaxCrisisText {
-		return nil, hearth.Errorf(hearth.EINVALID, "The crisis text must be 1 to %d characters; yours has %d. Nothing was changed.", hearth.MaxCrisisText, n)
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SettingsCrisisLength, locale.A("Max", hearth.MaxCrisisText), locale.A("Length", n))}
 	}
-	if err := s.updateSettings(ctx, r, "settings.crisis", "guild:"+r.GuildID, func(gs *hearth.GuildSettings) { gs.CrisisText = text }); err != nil {
+	// One text per language (SPEC §2): the option's, else the caller's.
+	lang := r.Lang.OrDefault()
+	if r.Has("language") {
+		l, ok := locale.Parse(r.String("language"))
+		if !ok {
+			return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.ErrorLanguage)}
+		}
+		lang = l
+	}
+	if err := s.updateSettings(ctx, r, "settings.crisis", "guild:"+r.GuildID, func(gs *hearth.GuildSettings) {
+		if lang == locale.Spanish {
+			gs.CrisisTextES = text
+		} else {
+			gs.CrisisText = text
+		}
+	}); err != nil {
 		return nil, err
 	}
-	return Ephemeralf("Saved. Members who say they need help now will see:\n> %s", strings.ReplaceAll(text, "\n", "\n> ")), nil
+	quoted := strings.ReplaceAll(text, "\n", "\n> ")
+	if !r.Has("language") && r.Lang == locale.English {
+		return Ephemeral(r.T(locale.SettingsCrisisSaved, locale.A("Text", quoted))), nil
+	}
+	return Ephemeral(r.T(locale.SettingsCrisisSavedLang, locale.A("Lang", langName(r.Lang, string(lang))), locale.A("Text", quoted))), nil
 }
 
 func (s *Service) settingsStaffChannel(ctx context.Context, r *Request) (*Response, error) {
@@ -79,12 +100,12 @@ func (s *Service) settingsStaffChannel(ctx context.Context, r *Request) (*Respon
 		if ch != nil {
 			id = ch.ID
 		}
-		return nil, hearth.Errorf(hearth.EINVALID, "<#%s> is not a text channel. Pick a private text channel only staff can read.", id)
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SettingsStaffNotText, locale.A("Channel", "<#"+id+">"))}
 	}
 	if err := s.updateSettings(ctx, r, "settings.staff_channel", "channel:"+ch.ID, func(gs *hearth.GuildSettings) { gs.StaffChannelID = ch.ID }); err != nil {
 		return nil, err
 	}
-	return Ephemeralf("Saved. Escalations and undeliverable alerts will be posted in <#%s>, without member names or notes. Make sure only staff can read it.", ch.ID), nil
+	return Ephemeral(r.T(locale.SettingsStaffSaved, locale.A("Channel", "<#"+ch.ID+">"))), nil
 }
 
 func (s *Service) settingsRetention(ctx context.Context, r *Request) (*Response, error) {
@@ -93,12 +114,12 @@ func (s *Service) settingsRetention(ctx context.Context, r *Request) (*Response,
 	}
 	days, _ := r.Int("days")
 	if days < hearth.MinRetentionDays || days > hearth.MaxRetentionDays {
-		return nil, hearth.Errorf(hearth.EINVALID, "Retention must be from %d to %d days. Nothing was changed.", hearth.MinRetentionDays, hearth.MaxRetentionDays)
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SettingsRetentionRange, locale.A("Min", hearth.MinRetentionDays), locale.A("Max", hearth.MaxRetentionDays))}
 	}
 	if err := s.updateSettings(ctx, r, "settings.retention", "guild:"+r.GuildID, func(gs *hearth.GuildSettings) { gs.RetentionDays = int(days) }); err != nil {
 		return nil, err
 	}
-	return Ephemeralf("Saved. Check-ins, notes and closed alerts older than %d days will be erased.", days), nil
+	return Ephemeral(r.T(locale.SettingsRetentionSaved, locale.A("Days", days))), nil
 }
 
 func (s *Service) settingsLead(ctx context.Context, r *Request) (*Response, error) {
@@ -107,10 +128,10 @@ func (s *Service) settingsLead(ctx context.Context, r *Request) (*Response, erro
 	}
 	u := r.UserOption("user")
 	if u == nil {
-		return nil, hearth.Errorf(hearth.EINVALID, "Pick the clinical lead in the `user` option.")
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SettingsLeadMissing)}
 	}
 	if u.Bot {
-		return nil, hearth.Errorf(hearth.EINVALID, "%s is a bot; the clinical lead must be a person who can act on escalated alerts.", hearth.Mention(u.ID))
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SettingsLeadBot, locale.A("User", hearth.Mention(u.ID)))}
 	}
 	// Should this process die between the change and the hand-over below,
 	// this later one still moves the escalated alerts.
@@ -121,14 +142,15 @@ func (s *Service) settingsLead(ctx context.Context, r *Request) (*Response, erro
 	if err := s.updateSettings(ctx, r, "settings.lead", "user:"+u.ID, func(gs *hearth.GuildSettings) { old, gs.LeadID = gs.LeadID, u.ID }); err != nil {
 		return nil, err
 	}
+	saved := r.T(locale.SettingsLeadSaved, locale.A("User", hearth.Mention(u.ID)))
 	if old != u.ID {
 		// Escalated open alerts move to the new lead (SPEC §5).
 		if err := s.alertService().Reassign(ctx, r.GuildID, 0, 0); err != nil {
 			s.Log.Error("unable to hand over escalated alerts", "guild", r.GuildID, "error", err)
-			return Ephemeralf("Saved. %s is the clinical lead: alerts not acknowledged in time reach them by DM, like a psychologist.\n%s", hearth.Mention(u.ID), msgHandOverLater), nil
+			return Ephemeral(saved + "\n" + msgHandOverLater), nil
 		}
 	}
-	return Ephemeralf("Saved. %s is the clinical lead: alerts not acknowledged in time reach them by DM, like a psychologist.", hearth.Mention(u.ID)), nil
+	return Ephemeral(saved), nil
 }
 
 func (s *Service) settingsShow(ctx context.Context, r *Request) (*Response, error) {
@@ -139,7 +161,7 @@ func (s *Service) settingsShow(ctx context.Context, r *Request) (*Response, erro
 	if err != nil {
 		return nil, err
 	}
-	staff, lead, tz := "not set", "not set", "UTC"
+	staff, lead, tz := r.T(locale.SettingsNotSet), r.T(locale.SettingsNotSet), "UTC"
 	if gs.StaffChannelID != "" {
 		staff = "<#" + gs.StaffChannelID + ">"
 	}
@@ -149,12 +171,21 @@ func (s *Service) settingsShow(ctx context.Context, r *Request) (*Response, erro
 	if gs.Timezone != "" {
 		tz = gs.Timezone
 	}
-	crisis := gs.Crisis()
-	if gs.CrisisText == "" {
-		crisis += " *(default)*"
+	// Each language's text as its readers see it (SPEC §2).
+	crisis := gs.CrisisFor(hearth.LangEnglish, locale.English)
+	if gs.CrisisText == "" && gs.CrisisTextES == "" {
+		crisis += r.T(locale.SettingsDefaultMark)
 	}
-	return Ephemeralf("**Settings of this server**\nStaff channel: %s\nClinical lead: %s\nRetention: %d days\nDefault time zone of new groups: %s\nCrisis resources:\n> %s",
-		staff, lead, gs.RetentionDays, tz, strings.ReplaceAll(crisis, "\n", "\n> ")), nil
+	out := r.T(locale.SettingsShow, locale.A("Staff", staff), locale.A("Lead", lead), locale.A("Days", gs.RetentionDays),
+		locale.A("Timezone", tz), locale.A("Crisis", strings.ReplaceAll(crisis, "\n", "\n> ")))
+	if gs.CrisisTextES != "" || gs.CrisisText == "" {
+		es := gs.CrisisFor(hearth.LangSpanish, locale.Spanish)
+		if gs.CrisisTextES == "" {
+			es += r.T(locale.SettingsDefaultMark)
+		}
+		out += r.T(locale.SettingsShowCrisisEs, locale.A("Crisis", strings.ReplaceAll(es, "\n", "\n> ")))
+	}
+	return Ephemeral(out), nil
 }
 
 func (s *Service) settingsAudit(ctx context.Context, r *Request) (*Response, error) {
@@ -166,7 +197,7 @@ func (s *Service) settingsAudit(ctx context.Context, r *Request) (*Response, err
 		page = p
 	}
 	if page < 1 {
-		return nil, hearth.Errorf(hearth.EINVALID, "Pages start at 1.")
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SettingsAuditFirstPage)}
 	}
 	// One entry more than a page tells whether there is a next page.
 	es, err := s.Store.AuditLog(ctx, r.GuildID, auditPageSize+1, int(page-1)*auditPageSize)
@@ -175,14 +206,14 @@ func (s *Service) settingsAudit(ctx context.Context, r *Request) (*Response, err
 	}
 	if len(es) == 0 {
 		if page == 1 {
-			return Ephemeral("The audit log of this server is empty."), nil
+			return Ephemeral(r.T(locale.SettingsAuditEmpty)), nil
 		}
-		return Ephemeralf("Page %d of the audit log is empty; there are fewer entries. Try a lower page.", page), nil
+		return Ephemeral(r.T(locale.SettingsAuditPageEmpty, locale.A("Page", page))), nil
 	}
 	more := len(es) > auditPageSize
 	es = es[:min(len(es), auditPageSize)]
 	var b strings.Builder
-	fmt.Fprintf(&b, "**Audit log**, page %d (newest first)\n", page)
+	b.WriteString(r.T(locale.SettingsAuditTitle, locale.A("Page", page)) + "\n")
 	for _, e := range es {
 		fmt.Fprintf(&b, "• %s · %s · `%s`", hearth.Timestamp(e.At, "f"), hearth.Mention(e.ActorID), e.Action)
 		if e.Target != "" {
@@ -191,7 +222,7 @@ func (s *Service) settingsAudit(ctx context.Context, r *Request) (*Response, err
 		b.WriteString("\n")
 	}
 	if more {
-		fmt.Fprintf(&b, "More: `/settings audit page:%d`", page+1)
+		b.WriteString(r.T(locale.SettingsAuditMore, locale.A("Next", page+1)))
 	}
 	return Ephemeral(b.String()), nil
 }

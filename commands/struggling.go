@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerStruggling defines /struggling: a member tells the group's
@@ -34,7 +35,7 @@ func (s *Service) struggling(ctx context.Context, r *Request) (*Response, error)
 	relapse, _ := r.Bool("relapse")
 	note := strings.TrimSpace(r.Options["note"].String)
 	if n := utf8.RuneCountInString(note); n > hearth.MaxAlertNote {
-		return nil, hearth.Errorf(hearth.EINVALID, "Your note is %d characters long; the limit is %d. Nothing was sent — please shorten it and try again.", n, hearth.MaxAlertNote)
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.StrugglingNoteTooLong, locale.A("Length", n), locale.A("Max", hearth.MaxAlertNote))}
 	}
 	g, err := s.group(ctx, r)
 	if err != nil {
@@ -60,7 +61,7 @@ func (s *Service) raiseAlert(ctx context.Context, r *Request, g *hearth.Group, u
 func (s *Service) raiseAlertWith(ctx context.Context, r *Request, g *hearth.Group, urgency hearth.Urgency, relapse bool, note string,
 	create func(context.Context, *hearth.Alert, []*hearth.AlertDelivery, []*hearth.Job) error) (*hearth.Alert, error) {
 	if g.IsPsychologist(r.User.ID) {
-		return nil, hearth.Errorf(hearth.EINVALID, "You are a psychologist of **%s**; alerts are for its members. If you need support yourself, please reach out to your clinical lead or your own professional support.", g.Name)
+		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.StrugglingIsPsychologist, locale.A("Group", g.Name))}
 	}
 	a := &hearth.Alert{
 		GuildID:   g.GuildID,
@@ -90,21 +91,21 @@ func (s *Service) alertRaisedReply(ctx context.Context, r *Request, g *hearth.Gr
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(&b, "**If you are in danger right now:** %s\n\n", settings.Crisis())
+		b.WriteString(r.T(locale.StrugglingDanger, locale.A("Crisis", settings.CrisisFor(string(r.Lang), r.Lang))) + "\n\n")
 	}
-	fmt.Fprintf(&b, "Your message has been sent privately to the psychologists of **%s**: %s (facilitator) and %s (observer). ",
-		g.Name, hearth.Mention(g.FacilitatorID), hearth.Mention(g.ObserverID))
+	b.WriteString(r.T(locale.StrugglingSent, locale.A("Group", g.Name),
+		locale.A("Facilitator", hearth.Mention(g.FacilitatorID)), locale.A("Observer", hearth.Mention(g.ObserverID))) + " ")
 	switch a.Urgency {
 	case hearth.UrgencyNow:
-		b.WriteString("They have been asked to reach out as soon as possible.")
+		b.WriteString(r.T(locale.StrugglingAskedNow))
 	case hearth.UrgencyToday:
-		b.WriteString("They have been asked to reach out today.")
+		b.WriteString(r.T(locale.StrugglingAskedToday))
 	default:
-		b.WriteString("They will reach out when they can.")
+		b.WriteString(r.T(locale.StrugglingAskedLater))
 	}
-	b.WriteString(" You will get a DM when one of them has seen it. Nobody else in the group can see this.")
+	b.WriteString(" " + r.T(locale.StrugglingPrivate))
 	if a.Note != "" {
-		b.WriteString(" Your note is readable only by them.")
+		b.WriteString(" " + r.T(locale.StrugglingNotePrivate))
 	}
 	return Ephemeral(b.String()), nil
 }

@@ -294,7 +294,7 @@ func (s *Server) deliverLocked(typ discordgo.InteractionType, spec InteractionSp
 		}
 		member := *m
 		member.User, member.Permissions = user, spec.Permissions
-		w.GuildID, w.ChannelID, w.Channel, w.Member, w.GuildLocale = g.id, ch.ID, ch, &member, "en-US"
+		w.GuildID, w.ChannelID, w.Channel, w.Member, w.GuildLocale = g.id, ch.ID, ch, &member, g.preferredLocale()
 		w.Owners["0"] = g.id
 	}
 	ix := &Interaction{ID: w.ID, Token: w.Token, Type: typ, ChannelID: w.ChannelID, srv: s, payload: mustJSON(w), created: s.now()}

@@ -22,6 +22,23 @@ type guild struct {
 	roles      map[string]*discordgo.Role
 	memberIDs  []string
 	members    map[string]*discordgo.Member
+	locale     string // preferred_locale; "" is en-US
+}
+
+// SetGuildLocale sets a guild's preferred_locale (such as "es-ES"), which
+// its interactions carry as guild_locale.
+func (s *Server) SetGuildLocale(guildID, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mustGuild(guildID).locale = locale
+}
+
+// preferredLocale is the guild's preferred_locale.
+func (g *guild) preferredLocale() string {
+	if g.locale == "" {
+		return "en-US"
+	}
+	return g.locale
 }
 
 // world is what a test sets up before the bot connects: it is the state
@@ -209,7 +226,7 @@ func (s *Server) mustUser(id string) *discordgo.User {
 
 // guildPayload builds the guild object of GUILD_CREATE and GET /guilds/{id}.
 func (s *Server) guildPayload(g *guild, members bool) *discordgo.Guild {
-	out := &discordgo.Guild{ID: g.id, Name: g.name, OwnerID: "1", JoinedAt: g.joinedAt, MemberCount: len(g.memberIDs), PreferredLocale: "en-US"}
+	out := &discordgo.Guild{ID: g.id, Name: g.name, OwnerID: "1", JoinedAt: g.joinedAt, MemberCount: len(g.memberIDs), PreferredLocale: g.preferredLocale()}
 	for _, id := range g.roleIDs {
 		out.Roles = append(out.Roles, g.roles[id])
 	}

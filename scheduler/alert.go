@@ -15,6 +15,7 @@ type AlertStore interface {
 	hearth.AlertStore
 	hearth.GroupStore
 	hearth.GuildStore
+	hearth.LanguageStore
 }
 
 // Alerts delivers, escalates and updates alerts through the engine.
@@ -105,7 +106,11 @@ func (s *Alerts) deliver(ctx context.Context, j *hearth.Job) (string, error) {
 			return "", fmt.Errorf("save dm channel: %w", err)
 		}
 	}
-	msg := hearth.AlertDM(a, g)
+	lang, err := dmLang(ctx, s.Store, g, d.RecipientID)
+	if err != nil {
+		return "", err
+	}
+	msg := hearth.AlertDM(a, g, lang)
 	id, err := s.Discord.Send(ctx, d.ChannelID, &msg, nonce(j))
 	if err != nil {
 		return "", s.deliveryFailed(ctx, a, g, d, err)
@@ -266,7 +271,11 @@ func (s *Alerts) remind(ctx context.Context, j *hearth.Job) (string, error) {
 	if !d.Active() || d.Status == hearth.DeliveryUnreachable || d.ChannelID == "" {
 		return "", ErrCancelled
 	}
-	msg := hearth.AlertReminderDM(a, g, s.Config.EscalateAfter(a.Urgency))
+	lang, err := dmLang(ctx, s.Store, g, j.UserID)
+	if err != nil {
+		return "", err
+	}
+	msg := hearth.AlertReminderDM(a, g, s.Config.EscalateAfter(a.Urgency), lang)
 	return s.Discord.Send(ctx, d.ChannelID, &msg, nonce(j))
 }
 
@@ -284,7 +293,11 @@ func (s *Alerts) edit(ctx context.Context, j *hearth.Job) (string, error) {
 	if d.MessageID == "" {
 		return "", ErrCancelled // not sent yet: the send renders the current state
 	}
-	msg := hearth.AlertDM(a, g)
+	lang, err := dmLang(ctx, s.Store, g, j.UserID)
+	if err != nil {
+		return "", err
+	}
+	msg := hearth.AlertDM(a, g, lang)
 	if !d.Active() {
 		msg = hearth.AlertPassedDM(a, g)
 	}
@@ -435,7 +448,7 @@ func (s *Alerts) staff(ctx context.Context, j *hearth.Job) (string, error) {
 	if settings.StaffChannelID == "" {
 		return "", ErrCancelled
 	}
-	msg := hearth.StaffNotice(a, g, j.Arg, s.Config.EscalateAfter(a.Urgency))
+	msg := hearth.StaffNotice(a, g, j.Arg, s.Config.EscalateAfter(a.Urgency), groupLang(g))
 	return s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
 }
 
@@ -446,16 +459,20 @@ func (s *Alerts) member(ctx context.Context, j *hearth.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	lang, err := dmLang(ctx, s.Store, g, a.UserID)
+	if err != nil {
+		return "", err
+	}
 	var msg hearth.Message
 	switch j.Arg {
 	case "ack":
-		msg = hearth.MemberAckDM(a, g)
+		msg = hearth.MemberAckDM(a, g, lang)
 	case "delay":
 		settings, err := s.Store.GuildSettings(ctx, a.GuildID)
 		if err != nil {
 			return "", fmt.Errorf("load guild settings: %w", err)
 		}
-		msg = hearth.MemberDelayDM(g, settings.Crisis(), settings.StaffChannelID != "")
+		msg = hearth.MemberDelayDM(g, settings.CrisisFor(string(lang), lang), settings.StaffChannelID != "", lang)
 	default:
 		return "", fmt.Errorf("unknown member notice %q", j.Arg)
 	}

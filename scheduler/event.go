@@ -42,7 +42,7 @@ func (s *Meetings) event(ctx context.Context, j *hearth.Job) (string, error) {
 	if !m.StartsAt.After(s.Engine.Now()) {
 		return "", ErrCancelled // Discord refuses events that start in the past
 	}
-	ev := hearth.MeetingEvent(g, m, s.location(ctx, g))
+	ev := hearth.MeetingEvent(g, m, s.location(ctx, g), groupLang(g))
 	if m.EventID != "" {
 		err := s.Discord.UpdateEvent(ctx, m.EventID, ev)
 		if err == nil {

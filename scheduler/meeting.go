@@ -17,6 +17,7 @@ type MeetingStore interface {
 	hearth.MembershipStore
 	hearth.MeetingStore
 	hearth.GuildStore
+	hearth.LanguageStore
 }
 
 // ChannelNamer is implemented by a hearth.Discord that can name a channel;
@@ -101,7 +102,7 @@ func (s *Meetings) reminder(ctx context.Context, j *hearth.Job) (string, error) 
 		if m, err = s.fixRota(ctx, g, m); err != nil {
 			return "", err
 		}
-		msg := hearth.ReminderPost(g, m)
+		msg := hearth.ReminderPost(g, m, groupLang(g))
 		id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
 		if err != nil {
 			return "", s.postFailed(ctx, g, m, j, err)
@@ -198,7 +199,11 @@ func (s *Meetings) dm(ctx context.Context, j *hearth.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	msg := hearth.ReminderDM(g, m)
+	lang, err := dmLang(ctx, s.Store, g, j.UserID)
+	if err != nil {
+		return "", err
+	}
+	msg := hearth.ReminderDM(g, m, lang)
 	return s.Discord.Send(ctx, ch, &msg, nonce(j))
 }
 
@@ -244,7 +249,7 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
 		return "", ErrMissed
 	}
-	msg := hearth.StartPost(g, m)
+	msg := hearth.StartPost(g, m, groupLang(g))
 	round := hearth.NewRound(m.ID, g.ChannelID, "")
 	if s.Rounds != nil {
 		hearth.AttachRound(&msg, m.Rota, round)
@@ -333,7 +338,7 @@ func (s *Meetings) notice(ctx context.Context, j *hearth.Job) (string, error) {
 	if j.Arg != hearth.NoticeSkipped {
 		return "", fmt.Errorf("unknown meeting notice %q", j.Arg)
 	}
-	msg := hearth.SkippedPost(g, m)
+	msg := hearth.SkippedPost(g, m, groupLang(g))
 	id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
 	if err != nil {
 		return "", s.postFailed(ctx, g, m, j, err)
@@ -383,6 +388,6 @@ func (s *Meetings) staff(ctx context.Context, j *hearth.Job) (string, error) {
 	if settings.StaffChannelID == "" {
 		return "", ErrCancelled
 	}
-	msg := staffNotice(g, j.Arg)
+	msg := staffNotice(g, j.Arg, groupLang(g))
 	return s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
 }

@@ -60,12 +60,12 @@ func (s *Meetings) checkVoice(ctx context.Context, g *hearth.Group, m *hearth.Me
 
 // staffNotice is the staff-channel notice of a problem with a group's
 // channels, by reason.
-func staffNotice(g *hearth.Group, reason string) hearth.Message {
+func staffNotice(g *hearth.Group, reason string, p hearth.Printer) hearth.Message {
 	switch reason {
 	case hearth.StaffVoiceGone, hearth.StaffVoiceNoAccess:
 		return hearth.VoiceProblemNotice(g, reason)
 	}
-	return hearth.ChannelProblemNotice(g, reason)
+	return hearth.ChannelProblemNotice(g, reason, p)
 }
 
 // closeRound takes the round's buttons off the start post of a meeting
@@ -81,7 +81,7 @@ func (s *Meetings) closeRound(ctx context.Context, j *hearth.Job) (string, error
 	} else if err != nil {
 		return "", err
 	}
-	msg := hearth.ClosedRoundPost(g, m, st)
+	msg := hearth.ClosedRoundPost(g, m, st, groupLang(g))
 	if err := s.Discord.Edit(ctx, st.ChannelID, st.MessageID, &msg); err != nil {
 		if f := hearth.Failure(err); f == hearth.FailGone || f == hearth.FailForbidden {
 			return "", ErrCancelled

@@ -29,6 +29,7 @@ type groupRow struct {
 	LengthMinutes   int
 	ReminderOffsets string // minutes, e.g. "1440,60"
 	Sharers         int
+	Language        string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -44,7 +45,7 @@ func newGroupRow(g *hearth.Group) *groupRow {
 		ChannelID: g.ChannelID, RoleID: g.RoleID, VoiceChannelID: g.VoiceChannelID, FacilitatorID: g.FacilitatorID,
 		ObserverID: g.ObserverID, Timezone: g.Timezone, Schedule: g.Schedule,
 		ScheduleSetAt: nullTime(g.ScheduleSetAt), LengthMinutes: g.LengthMinutes,
-		ReminderOffsets: formatMinutes(g.ReminderOffsets), Sharers: g.Sharers,
+		ReminderOffsets: formatMinutes(g.ReminderOffsets), Sharers: g.Sharers, Language: g.Language,
 		CreatedAt: utc(g.CreatedAt), UpdatedAt: utc(g.UpdatedAt),
 	}
 }
@@ -58,7 +59,7 @@ func (r *groupRow) domain() (*hearth.Group, error) {
 		ID: r.ID, GuildID: r.GuildID, Name: r.Name, ChannelID: r.ChannelID,
 		RoleID: r.RoleID, VoiceChannelID: r.VoiceChannelID, FacilitatorID: r.FacilitatorID, ObserverID: r.ObserverID,
 		Timezone: r.Timezone, Schedule: r.Schedule, ScheduleSetAt: fromNull(r.ScheduleSetAt),
-		LengthMinutes: r.LengthMinutes, ReminderOffsets: offsets, Sharers: r.Sharers,
+		LengthMinutes: r.LengthMinutes, ReminderOffsets: offsets, Sharers: r.Sharers, Language: r.Language,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}, nil
 }

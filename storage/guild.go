@@ -14,6 +14,7 @@ import (
 type guildRow struct {
 	GuildID        string `gorm:"primaryKey"`
 	CrisisText     string
+	CrisisTextES   string `gorm:"column:crisis_text_es"`
 	StaffChannelID string
 	LeadID         string
 	RetentionDays  int
@@ -25,7 +26,7 @@ func (guildRow) TableName() string { return "guild_settings" }
 
 func (r *guildRow) domain() *hearth.GuildSettings {
 	return &hearth.GuildSettings{
-		GuildID: r.GuildID, CrisisText: r.CrisisText, StaffChannelID: r.StaffChannelID,
+		GuildID: r.GuildID, CrisisText: r.CrisisText, CrisisTextES: r.CrisisTextES, StaffChannelID: r.StaffChannelID,
 		LeadID: r.LeadID, RetentionDays: r.RetentionDays, Timezone: r.Timezone,
 		UpdatedAt: r.UpdatedAt.UTC(),
 	}
@@ -33,7 +34,7 @@ func (r *guildRow) domain() *hearth.GuildSettings {
 
 func newGuildRow(s *hearth.GuildSettings) *guildRow {
 	return &guildRow{
-		GuildID: s.GuildID, CrisisText: s.CrisisText, StaffChannelID: s.StaffChannelID,
+		GuildID: s.GuildID, CrisisText: s.CrisisText, CrisisTextES: s.CrisisTextES, StaffChannelID: s.StaffChannelID,
 		LeadID: s.LeadID, RetentionDays: s.RetentionDays, Timezone: s.Timezone,
 		UpdatedAt: utc(s.UpdatedAt),
 	}

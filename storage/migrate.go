@@ -237,6 +237,19 @@ var migrations = []migration{
 		`CREATE INDEX session_notes_meeting ON session_notes (meeting_id)`,
 		`CREATE INDEX session_notes_group_created ON session_notes (group_id, created_at)`,
 	}},
+	// SPEC §10. A user's language is kept per server, like the rest of their
+	// data, so /privacy in a server shows, exports and erases that server's
+	// row only.
+	{15, "languages: of a group's posts, of each crisis text, of each user's DMs", []string{
+		`ALTER TABLE "groups" ADD COLUMN language TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE guild_settings ADD COLUMN crisis_text_es TEXT NOT NULL DEFAULT ''`,
+		`CREATE TABLE user_languages (
+			guild_id TEXT NOT NULL,
+			user_id TEXT NOT NULL,
+			language TEXT NOT NULL,
+			updated_at {ts} NOT NULL,
+			PRIMARY KEY (guild_id, user_id))`,
+	}},
 }
 
 // migrationFuncs are the steps of a migration that SQL cannot do, run

@@ -57,8 +57,8 @@ func TestDB_Migrate(t *testing.T) {
 			if !db2.HasIndex("jobs", "jobs_held_lease") {
 				t.Fatal("upgrade did not add jobs_held_lease (version 8)")
 			}
-			if _, err := db2.Group(ctx, g.ID); err != nil {
-				t.Fatalf("data lost in upgrade: %v", err)
+			if got, err := db2.Group(ctx, g.ID); err != nil || got.Name != "Before upgrade" || got.Language != "" {
+				t.Fatalf("data lost in upgrade: %+v, %v", got, err)
 			}
 		})
 	})

@@ -126,6 +126,13 @@ func (db *DB) userData(ctx context.Context, guildID, userID string, decrypt bool
 		for _, r := range au {
 			d.Actions = append(d.Actions, hearth.AuditEntry{ID: r.ID, GuildID: r.GuildID, ActorID: r.ActorID, Action: r.Action, Target: r.Target, At: r.At.UTC()})
 		}
+		var langs []userLanguageRow
+		if err := tx.Where("guild_id = ? AND user_id = ?", guildID, userID).Limit(1).Find(&langs).Error; err != nil {
+			return fmt.Errorf("language: %w", err)
+		}
+		if len(langs) > 0 {
+			d.Language = langs[0].Language
+		}
 		return nil
 	})
 	if err != nil {
@@ -216,6 +223,9 @@ func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit heart
 		}
 		if err := db.eraseFromRounds(tx, guildID, userID); err != nil {
 			return err
+		}
+		if err := tx.Where("guild_id = ? AND user_id = ?", guildID, userID).Delete(&userLanguageRow{}).Error; err != nil {
+			return fmt.Errorf("language: %w", err)
 		}
 		if audit.GuildID == "" {
 			audit.GuildID = guildID

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/discordtest"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // runDemo plays one group's week with the real bot — the same App as
@@ -30,7 +31,13 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	keep := fs.Bool("keep-db", false, "keep the demo database (its path is printed)")
 	asJSON := fs.Bool("json", false, "print the transcript as JSON lines")
 	pause := fs.Duration("pause", 0, "pause between steps, to read along (e.g. 2s)")
+	langFlag := fs.String("lang", "en", "the language of the server and its people: en or es")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return errUsage
+	}
+	lang, ok := locale.Parse(*langFlag)
+	if !ok {
+		fmt.Fprintf(m.Stderr, "hearth demo: -lang must be en or es, not %q\n", *langFlag)
 		return errUsage
 	}
 	dir, err := os.MkdirTemp("", "hearth-demo-")
@@ -40,11 +47,11 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if !*keep {
 		defer os.RemoveAll(dir)
 	}
-	var out transcript = &textTranscript{w: &errWriter{w: m.Stdout}}
+	var out transcript = &textTranscript{w: &errWriter{w: m.Stdout}, lang: lang}
 	if *asJSON {
 		out = &jsonTranscript{enc: json.NewEncoder(m.Stdout)}
 	}
-	d, err := newDemo(ctx, filepath.Join(dir, "hearth.db"), out, m.Stderr)
+	d, err := newDemo(ctx, filepath.Join(dir, "hearth.db"), out, m.Stderr, lang)
 	if err != nil {
 		return err
 	}
@@ -115,9 +122,13 @@ type demo struct {
 	users                 map[string]string // display name → user id
 	seen                  map[string]string // message id → last text printed
 	zone                  *time.Location
+	// lang is the language of the server and of every person's Discord
+	// client (discordLocale); the transcript is written in it too.
+	lang          locale.Lang
+	discordLocale string
 }
 
-func newDemo(ctx context.Context, dsn string, out transcript, stderr io.Writer) (d *demo, err error) {
+func newDemo(ctx context.Context, dsn string, out transcript, stderr io.Writer, lang locale.Lang) (d *demo, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			f, ok := p.(demoFatal)
@@ -135,7 +146,12 @@ func newDemo(ctx context.Context, dsn string, out transcript, stderr io.Writer) 
 	clk := &demoClock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, zone).UTC()}
 	d = &demo{tb: &demoTB{}, clock: clk, out: out, names: map[string]string{}, users: map[string]string{}, seen: map[string]string{}, zone: zone}
 	d.fake = discordtest.NewServer(d.tb, discordtest.WithClock(clk.Now))
+	d.lang, d.discordLocale = lang, "en-US"
 	d.guild = d.fake.AddGuild("", "Harbour Community")
+	if lang == locale.Spanish {
+		d.discordLocale = "es-ES"
+		d.fake.SetGuildLocale(d.guild, d.discordLocale)
+	}
 	d.channel = d.fake.AddChannel(d.guild, "", "anxiety-circle")
 	d.staff = d.fake.AddChannel(d.guild, "", "staff")
 	d.voice = d.fake.AddVoiceChannel(d.guild, "", "circle-voice")
@@ -205,7 +221,7 @@ func (d *demo) deliveries() error {
 	type place struct{ id, label string }
 	places := []place{{d.channel, "#anxiety-circle"}, {d.staff, "#staff"}}
 	for id, name := range d.names {
-		places = append(places, place{"dm:" + id, "DM to " + name})
+		places = append(places, place{"dm:" + id, d.lang.T(locale.DemoDmTo, locale.A("Who", name))})
 	}
 	var news []*discordgo.Message
 	label := map[string]string{}
@@ -237,7 +253,7 @@ func (d *demo) deliveries() error {
 		d.seen[m.ID] = raw
 		text := d.render(m.Content, m.Embeds, m.Components)
 		kind := "post"
-		if strings.HasPrefix(label[m.ID], "DM") {
+		if strings.HasPrefix(label[m.ID], "dm:") || !strings.HasPrefix(label[m.ID], "#") {
 			kind = "dm"
 		}
 		if shown {
@@ -306,7 +322,7 @@ func (d *demo) render(content string, embeds []*discordgo.MessageEmbed, comps []
 				if btn, ok := x.(*discordgo.Button); ok {
 					label := "[" + btn.Label + "]"
 					if btn.Disabled {
-						label = "[" + btn.Label + " (done)]"
+						label = "[" + d.lang.T(locale.DemoDone, locale.A("Label", btn.Label)) + "]"
 					}
 					buttons = append(buttons, label)
 				}
@@ -337,38 +353,34 @@ func (d *demo) render(content string, embeds []*discordgo.MessageEmbed, comps []
 		sec, _ := strconv.ParseInt(parts[1], 10, 64)
 		t := time.Unix(sec, 0).In(d.zone)
 		if parts[2] == "R" {
-			return relative(t.Sub(d.clock.Now()))
+			return relative(d.lang, t.Sub(d.clock.Now()))
 		}
-		return t.Format("Mon 2 Jan 15:04 MST")
+		return d.lang.T(locale.DemoStamp, locale.A("Weekday", d.lang.T(locale.Key(fmt.Sprintf("date.day_%d", int(t.Weekday()))))),
+			locale.A("Day", t.Day()), locale.A("Month", d.lang.T(locale.Key(fmt.Sprintf("date.month_%d", int(t.Month()))))),
+			locale.A("Time", t.Format("15:04")), locale.A("Zone", t.Format("MST")))
 	})
 }
 
-// relative renders a duration the way Discord's <t:…:R> does.
-func relative(d time.Duration) string {
+// relative renders a duration the way Discord's <t:…:R> does, in l.
+func relative(l locale.Lang, d time.Duration) string {
 	if d > -time.Minute && d < time.Minute {
-		return "just now"
+		return l.T(locale.DemoJustNow)
 	}
 	past := d < 0
 	if past {
 		d = -d
 	}
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
-	var s string
+	var span string
 	switch {
 	case d < time.Hour:
-		s = plural(int(d.Minutes()+0.5), "minute")
+		span = l.T(locale.DemoMinutes, locale.Count(int(d.Minutes()+0.5)))
 	case d < 48*time.Hour:
-		s = plural(int(d.Hours()+0.5), "hour")
+		span = l.T(locale.DemoHours, locale.Count(int(d.Hours()+0.5)))
 	default:
-		s = plural(int(d.Hours()/24+0.5), "day")
+		span = l.T(locale.DemoDays, locale.Count(int(d.Hours()/24+0.5)))
 	}
 	if past {
-		return s + " ago"
+		return l.T(locale.DemoAgo, locale.A("Span", span))
 	}
-	return "in " + s
+	return l.T(locale.DemoIn, locale.A("Span", span))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/hearthbot/hearth/discordtest"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // play is the week: an admin sets up a group, members join, the reminder
@@ -34,11 +35,11 @@ func (d *demo) play(ctx context.Context) (err error) {
 	members := []string{"Marta", "Leo", "Sofia", "Omar", "Ines"}
 	g := discordtest.Str("group", group)
 
-	d.out.title("hearth demo — one week of a peer-support group, as each person sees it")
+	d.out.title(d.lang.T(locale.DemoTitle))
 	if err := d.at(ctx, 2, 10, 0); err != nil {
 		return err
 	}
-	d.out.narrate("An admin creates the group with its two psychologists and its schedule.")
+	d.out.narrate(d.lang.T(locale.DemoSetup))
 	steps := []func() error{
 		func() error {
 			return d.slash(ctx, admin, "group create", discordtest.Str("name", group), discordtest.Channel("channel", d.channel),
@@ -46,7 +47,7 @@ func (d *demo) play(ctx context.Context) (err error) {
 				discordtest.Channel("voice", d.voice))
 		},
 		func() error {
-			return d.slash(ctx, admin, "schedule set", g, discordtest.Str("when", "every tuesday at 19:00"))
+			return d.slash(ctx, admin, "schedule set", g, discordtest.Str("when", d.lang.T(locale.DemoWhen)))
 		},
 		func() error { return d.slash(ctx, admin, "schedule reminders", g, discordtest.Str("before", "24h,1h")) },
 		func() error {
@@ -59,22 +60,22 @@ func (d *demo) play(ctx context.Context) (err error) {
 		}
 	}
 
-	d.out.narrate("Five members join and agree to the guidelines.")
+	d.out.narrate(d.lang.T(locale.DemoJoin))
 	for _, m := range members {
 		r, err := d.slashReply(ctx, m, "join", g)
 		if err != nil {
 			return err
 		}
-		if err := d.pressOn(ctx, m, r.Message, r.Components, "I agree"); err != nil {
+		if err := d.pressOn(ctx, m, r.Message, r.Components, d.lang.T(locale.JoinAgree)); err != nil {
 			return err
 		}
 	}
 
-	d.out.narrate("Monday evening: the day-before reminder fixes the rota.")
+	d.out.narrate(d.lang.T(locale.DemoDayBefore))
 	if err := d.at(ctx, 2, 19, 0); err != nil {
 		return err
 	}
-	d.out.narrate("Leo passes his turn to share; Ines will be away.")
+	d.out.narrate(d.lang.T(locale.DemoPassAway))
 	if err := d.slash(ctx, "Leo", "rota pass", g); err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func (d *demo) play(ctx context.Context) (err error) {
 		return err
 	}
 
-	d.out.narrate("Tuesday: the hour-before reminder, and both psychologists get their brief: who is away, who is new, the alerts since the last meeting and how the last meetings went.")
+	d.out.narrate(d.lang.T(locale.DemoHourBefore))
 	if err := d.at(ctx, 3, 18, 0); err != nil {
 		return err
 	}
@@ -106,23 +107,23 @@ func (d *demo) play(ctx context.Context) (err error) {
 		}
 	}
 
-	d.out.narrate("Omar tells the psychologists privately that he is struggling.")
+	d.out.narrate(d.lang.T(locale.DemoStruggling))
 	if err := d.slash(ctx, "Omar", "struggling", discordtest.Str("urgency", "today"), discordtest.Bool("relapse", true),
-		discordtest.Str("note", "I had a drink on Saturday and I feel ashamed.")); err != nil {
+		discordtest.Str("note", d.lang.T(locale.DemoStrugglingNote))); err != nil {
 		return err
 	}
-	d.out.narrate("Dr. Chen reads the note (only she sees it) and Dr. Rivera acknowledges.")
-	if err := d.pressDM(ctx, obs, "View note"); err != nil {
+	d.out.narrate(d.lang.T(locale.DemoReadAck))
+	if err := d.pressDM(ctx, obs, d.lang.T(locale.AlertViewNote)); err != nil {
 		return err
 	}
-	if err := d.pressDM(ctx, fac, "Acknowledge"); err != nil {
+	if err := d.pressDM(ctx, fac, d.lang.T(locale.AlertAcknowledge)); err != nil {
 		return err
 	}
 	if err := d.at(ctx, 3, 18, 50); err != nil {
 		return err
 	}
 
-	d.out.narrate("The meeting starts at 19:00. Dr. Rivera runs the round from the start post; only the psychologists may press its buttons.")
+	d.out.narrate(d.lang.T(locale.DemoMeeting))
 	if err := d.at(ctx, 3, 19, 0); err != nil {
 		return err
 	}
@@ -140,14 +141,14 @@ func (d *demo) play(ctx context.Context) (err error) {
 	if err := d.pressDM(ctx, fac, "Details"); err != nil {
 		return err
 	}
-	d.out.narrate("Dr. Chen writes a session note, about the session and without names; only the two psychologists can read it.")
+	d.out.narrate(d.lang.T(locale.DemoSessionNote))
 	if err := d.sessionNote(ctx, obs, group, "Theme tonight: relapse and shame. Follow up on sleep next week."); err != nil {
 		return err
 	}
 	if err := d.slash(ctx, fac, "notes show", g); err != nil {
 		return err
 	}
-	d.out.narrate("That was the week. Everything above was sent by the real bot to a simulated Discord.")
+	d.out.narrate(d.lang.T(locale.DemoEnd))
 	return nil
 }
 
@@ -163,7 +164,7 @@ func (d *demo) slashReply(ctx context.Context, who, name string, opts ...*discor
 	if strings.Contains(who, "admin") {
 		perms |= discordgo.PermissionManageServer
 	}
-	ix := d.fake.SlashCommand(discordtest.InteractionSpec{GuildID: d.guild, ChannelID: d.channel, User: d.users[who], Permissions: perms}, name, opts...)
+	ix := d.fake.SlashCommand(discordtest.InteractionSpec{GuildID: d.guild, ChannelID: d.channel, User: d.users[who], Permissions: perms, Locale: d.discordLocale}, name, opts...)
 	r, err := d.finalReply(ctx, ix)
 	if err != nil {
 		return nil, fmt.Errorf("/%s by %s: %w", name, who, err)
@@ -242,10 +243,10 @@ func (d *demo) pressOn(ctx context.Context, who string, msg *discordgo.Message, 
 	if custom == "" {
 		return fmt.Errorf("%s sees no %q button", who, label)
 	}
-	d.out.action(who, "presses ["+label+"]")
-	spec := discordtest.InteractionSpec{User: d.users[who], ChannelID: msg.ChannelID}
+	d.out.action(who, d.lang.T(locale.DemoPresses, locale.A("Label", label)))
+	spec := discordtest.InteractionSpec{User: d.users[who], ChannelID: msg.ChannelID, Locale: d.discordLocale}
 	if msg.GuildID != "" || msg.ChannelID == d.channel {
-		spec = discordtest.InteractionSpec{GuildID: d.guild, ChannelID: msg.ChannelID, User: d.users[who], Permissions: discordgo.PermissionViewChannel}
+		spec = discordtest.InteractionSpec{GuildID: d.guild, ChannelID: msg.ChannelID, User: d.users[who], Permissions: discordgo.PermissionViewChannel, Locale: d.discordLocale}
 	}
 	r, err := d.finalReply(ctx, d.fake.Button(spec, msg, custom))
 	if err != nil {
@@ -269,16 +270,16 @@ func (d *demo) reply(who string, r *discordtest.Reply) {
 	text := d.render(r.Content, r.Embeds, r.Components)
 	if len(r.Files) > 0 {
 		for _, f := range r.Files {
-			text += fmt.Sprintf("\n(attachment %s, %d bytes)", f.Name, len(f.Data))
+			text += "\n" + d.lang.T(locale.DemoAttachment, locale.A("Name", f.Name), locale.A("Size", len(f.Data)))
 		}
 	}
 	switch {
 	case r.Type == discordgo.InteractionResponseModal:
 		d.out.message("ephemeral", "only "+who+" sees", "a form opens: "+r.Title)
 	case r.Type == discordgo.InteractionResponseUpdateMessage:
-		d.out.message("update", "the message "+who+" pressed", text)
+		d.out.message("update", d.lang.T(locale.DemoPressed, locale.A("Who", who)), text)
 	case r.Ephemeral:
-		d.out.message("ephemeral", "only "+who+" sees", text)
+		d.out.message("ephemeral", d.lang.T(locale.DemoOnlySees, locale.A("Who", who)), text)
 	default:
 		d.out.message("post", "#anxiety-circle", text)
 	}
@@ -352,7 +353,10 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-type textTranscript struct{ w *errWriter }
+type textTranscript struct {
+	w    *errWriter
+	lang locale.Lang
+}
 
 func (t *textTranscript) err() error { return t.w.first }
 
@@ -360,19 +364,24 @@ func (t *textTranscript) title(s string) {
 	fmt.Fprintf(t.w, "%s\n%s\n", s, strings.Repeat("=", len(s)))
 }
 func (t *textTranscript) clock(at time.Time) {
-	fmt.Fprintf(t.w, "\n── %s ──\n", at.Format("Monday 2 January 2006, 15:04 MST"))
+	l := t.lang
+	day := l.T(locale.DemoClock, locale.A("Weekday", l.T(locale.Key(fmt.Sprintf("schedule.weekday_%d", int(at.Weekday()))))),
+		locale.A("Day", at.Day()), locale.A("Month", l.T(locale.Key(fmt.Sprintf("date.month_long_%d", int(at.Month()))))),
+		locale.A("Year", at.Year()), locale.A("Time", at.Format("15:04")), locale.A("Zone", at.Format("MST")))
+	fmt.Fprintf(t.w, "\n── %s ──\n", day)
 }
 func (t *textTranscript) narrate(s string)        { fmt.Fprintf(t.w, "\n%s\n", s) }
 func (t *textTranscript) action(who, what string) { fmt.Fprintf(t.w, "\n▶ %s: %s\n", who, what) }
 func (t *textTranscript) message(kind, where, text string) {
-	head := map[string]string{
-		"ephemeral":   "↳ reply, ephemeral (" + where + ")",
-		"update":      "↳ " + where + " now shows",
-		"post":        "# " + where + " (everyone in the channel sees)",
-		"post-edited": "# " + where + " (edited)",
-		"dm":          "✉ " + where,
-		"dm-edited":   "✉ " + where + " (edited)",
+	key := map[string]locale.Key{
+		"ephemeral":   locale.DemoHeadEphemeral,
+		"update":      locale.DemoHeadUpdate,
+		"post":        locale.DemoHeadPost,
+		"post-edited": locale.DemoHeadPostEdited,
+		"dm":          locale.DemoHeadDm,
+		"dm-edited":   locale.DemoHeadDmEdited,
 	}[kind]
+	head := t.lang.T(key, locale.A("Where", where))
 	fmt.Fprintf(t.w, "  %s:\n    %s\n", head, strings.ReplaceAll(text, "\n", "\n    "))
 }
 

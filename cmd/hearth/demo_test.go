@@ -99,3 +99,41 @@ func TestDemo_JSON(t *testing.T) {
 		}
 	}
 }
+
+// TestDemo_Spanish runs `hearth demo -lang es`: the server's and everyone's
+// Discord is in Spanish, and so is the transcript.
+func TestDemo_Spanish(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := NewMain(&out, &errOut).Run(context.Background(), []string{"demo", "-lang", "es"}); code != 0 {
+		t.Fatalf("demo -lang es exited %d:\n%s\n%s", code, out.String(), errOut.String())
+	}
+	transcript := out.String()
+	for _, want := range []string{
+		"demo de hearth — una semana",
+		"── lunes 2 de marzo de 2026, 10:00 CET ──",
+		"se reúne ahora cada martes a las 19:00",
+		"**El grupo no sustituye al tratamiento individual.**",
+		"Ines: pulsa [Acepto]",
+		"# #anxiety-circle (lo ve todo el canal):\n    ⏰ **Anxiety Circle** se reúne",
+		"✉ MD a Dr. Chen:\n    Alerta privada n.º 1",
+		"Recaída: Sí",
+		"✉ MD a Omar:\n    @Dr. Rivera, profesional de **Anxiety Circle**, ha visto tu mensaje",
+		"empieza ahora",
+	} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("the Spanish transcript does not show %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s", transcript)
+	}
+	t.Run("ErrUnknownLanguage", func(t *testing.T) {
+		var out, errOut bytes.Buffer
+		if code := NewMain(&out, &errOut).Run(context.Background(), []string{"demo", "-lang", "fr"}); code == 0 {
+			t.Fatal("demo -lang fr succeeded")
+		}
+		if !strings.Contains(errOut.String(), "-lang must be en or es") {
+			t.Errorf("stderr: %s", errOut.String())
+		}
+	})
+}
