@@ -83,7 +83,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		}
 		fmt.Fprintf(m.Stderr, "hearth %s: %v\n", args[0], err)
 		var ge *bot.GatewayError
-		if errors.As(err, &ge) {
+		var le *errLocked
+		if errors.As(err, &ge) || errors.As(err, &le) {
 			return exitConfig
 		}
 		return 1

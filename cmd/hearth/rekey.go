@@ -17,6 +17,11 @@ func (m *Main) runRekey(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(cfg.Log, m.Stderr)
+	unlock, err := lockDatabase(cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	keys, err := keyring(cfg, log)
 	if err != nil {
 		return err
