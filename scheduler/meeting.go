@@ -49,7 +49,6 @@ func (s *Meetings) Register() {
 	s.Engine.Register(hearth.JobMeetingDM, s.dm)
 	s.Engine.Register(hearth.JobMeetingStart, s.start)
 	s.Engine.Register(hearth.JobMeetingEnd, s.end)
-	s.Engine.Register(hearth.JobMeetingEvent, s.event)
 	s.Engine.Register(hearth.JobMeetingNotice, s.notice)
 	s.Engine.Register(hearth.JobMeetingStaff, s.staff)
 }

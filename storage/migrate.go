@@ -175,6 +175,14 @@ var migrations = []migration{
 	{8, "an index of the leases of held jobs", []string{
 		`CREATE INDEX jobs_held_lease ON jobs (lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL`,
 	}},
+	// A meeting's Discord event: event_off marks one never to publish again
+	// (an admin ended or deleted it, or Discord refused it for good);
+	// event_sig is what the published event says, so a sync edits only the
+	// events whose meeting changed.
+	{12, "meeting events: left alone, and what the published one says", []string{
+		`ALTER TABLE meetings ADD COLUMN event_off BOOLEAN NOT NULL DEFAULT FALSE`,
+		`ALTER TABLE meetings ADD COLUMN event_sig TEXT NOT NULL DEFAULT ''`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.

@@ -102,7 +102,7 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Engine = scheduler.NewEngine(db, o.Now, o.Logger)
 	a.Planner = scheduler.NewPlanner(db, o.Now, cfg.Scheduler.Horizon, o.Logger)
 	a.Planner.Wake = a.Engine.Wake
-	svc := &commands.Service{Store: db, Config: cfg, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger}
+	svc := &commands.Service{Store: db, Config: cfg, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Skip: a.Planner.Skip, Log: o.Logger}
 	svc.Register(a.Router)
 	a.Bot, err = bot.New(bot.Options{
 		Discord:    cfg.Discord,
@@ -126,6 +126,8 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	summaries.Register()
 	meetings := &scheduler.Meetings{Engine: a.Engine, Store: db, Discord: a.Bot, CatchUp: cfg.Scheduler.CatchUp, Log: o.Logger}
 	meetings.Register()
+	events := &scheduler.Events{Engine: a.Engine, Store: db, Discord: a.Bot, Max: cfg.Scheduler.MaxEvents, Log: o.Logger}
+	events.Register()
 	return a, nil
 }
 
