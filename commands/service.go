@@ -38,7 +38,7 @@ type Service struct {
 	// `/schedule skip` and returns them; the scheduler owns the planning it
 	// takes (scheduler.Planner.Skip). audit is recorded per meeting.
 	Skip func(ctx context.Context, groupID int64, from, to time.Time, audit hearth.AuditEntry) ([]*hearth.Meeting, error)
-	Log    *slog.Logger
+	Log  *slog.Logger
 }
 
 // Register defines every command on rt and routes its handlers.

@@ -117,7 +117,15 @@ type syncRun struct {
 	guild  string
 	now    time.Time
 	groups map[int64]*hearth.Group
-	errs   []error // transient failures: the job is retried
+	errs   []error   // transient failures: the job is retried
+	ends   time.Time // the first end of an event kept or created
+}
+
+// ending notes that an event ending at t stays published.
+func (r *syncRun) ending(t time.Time) {
+	if t.After(r.now) && (r.ends.IsZero() || t.Before(r.ends)) {
+		r.ends = t
+	}
 }
 
 // sync brings one server's events in step with its meetings.
@@ -130,7 +138,8 @@ func (s *Events) sync(ctx context.Context, j *hearth.Job) (string, error) {
 	l.Lock()
 	defer l.Unlock()
 	now := s.Engine.Now()
-	published, unpublished, err := s.Store.EventMeetings(ctx, guildID, now, s.Max)
+	// One more than fits tells whether a meeting waits for a slot.
+	published, unpublished, err := s.Store.EventMeetings(ctx, guildID, now, s.Max+1)
 	if err != nil {
 		return "", err
 	}
@@ -146,6 +155,7 @@ func (s *Events) sync(ctx context.Context, j *hearth.Job) (string, error) {
 			r.remove(ctx, m, "cancelled")
 		case m.Status != hearth.MeetingScheduled || !m.StartsAt.After(now):
 			active++ // Discord ends it at its end time
+			r.ending(m.EndsAt)
 		default:
 			coming = append(coming, m)
 		}
@@ -167,12 +177,14 @@ func (s *Events) sync(ctx context.Context, j *hearth.Job) (string, error) {
 			waiting++
 		case m.EventID != "":
 			r.update(ctx, m)
+			r.ending(m.EndsAt)
 		default:
 			if _, p := s.pausedUntil(guildID, now); p {
 				waiting++
 				continue
 			}
 			if r.create(ctx, m) {
+				r.ending(m.EndsAt)
 				created++
 			} else {
 				waiting++
@@ -180,7 +192,7 @@ func (s *Events) sync(ctx context.Context, j *hearth.Job) (string, error) {
 		}
 	}
 	if waiting > 0 {
-		if err := r.later(ctx, published); err != nil {
+		if err := r.later(ctx); err != nil {
 			r.errs = append(r.errs, err)
 		}
 	}
@@ -195,12 +207,10 @@ func (s *Events) sync(ctx context.Context, j *hearth.Job) (string, error) {
 
 // later queues the sync that publishes what waits: when creation resumes,
 // or when the first of hearth's events ends and frees a slot.
-func (r *syncRun) later(ctx context.Context, published []*hearth.Meeting) error {
+func (r *syncRun) later(ctx context.Context) error {
 	next, ok := r.s.pausedUntil(r.guild, r.now)
-	for _, m := range published {
-		if m.Status != hearth.MeetingCancelled && m.EndsAt.After(r.now) && (!ok || m.EndsAt.Before(next)) {
-			next, ok = m.EndsAt, true
-		}
+	if !r.ends.IsZero() && (!ok || r.ends.Before(next)) {
+		next, ok = r.ends, true
 	}
 	if !ok {
 		return nil // nothing ends and nothing is paused: a new meeting's plan asks again
