@@ -1,10 +1,6 @@
 package discordtest
 
-import (
-	"net/http"
-
-	"github.com/bwmarrin/discordgo"
-)
+import "github.com/bwmarrin/discordgo"
 
 // FailNextWithCode answers the next n requests whose method matches (empty
 // matches any) and whose path matches pathPattern with status and Discord's
@@ -30,10 +26,4 @@ func (s *Server) DeleteEventByHand(guildID, eventID string) bool {
 	s.dispatchLocked("GUILD_SCHEDULED_EVENT_DELETE", guildID, discordgo.IntentsGuildScheduledEvents, ev)
 	s.notifyLocked()
 	return true
-}
-
-// DeleteChannelByHand deletes a channel as an admin would: later requests
-// to it answer 404 with code 10003 (Unknown Channel).
-func (s *Server) DeleteChannelByHand(channelID string) {
-	s.FailNextWithCode("", "/channels/"+channelID+"/*", http.StatusNotFound, 10003, 1<<30)
 }

@@ -16,8 +16,10 @@ import (
 
 // Handler runs one job and returns its result (for example the id of the
 // message it sent). An error whose hearth.Failure is FailRetry is retried
-// with backoff; ErrMissed and ErrCancelled end the job with that status; any
-// other error fails it.
+// with backoff, until the engine gives up (MaxAttempts, MaxAge, Deadline);
+// ErrMissed and ErrCancelled end the job with that status; any other error
+// fails it. A job that fails, or that the engine gives up on, is kept as
+// failed and passed to Failed, which reports it.
 type Handler func(ctx context.Context, j *hearth.Job) (result string, err error)
 
 // Outcomes a handler may return instead of a result.
@@ -35,8 +37,21 @@ type Engine struct {
 	Lease   time.Duration // how long a claim holds a job
 	Poll    time.Duration // longest sleep between looks at the queue
 	Workers int
-	// MaxAttempts per kind; zero means retry until it succeeds.
-	MaxAttempts map[hearth.JobKind]int
+	// MaxAttempts per kind; DefaultMaxAttempts for a kind not listed, and
+	// zero there means retry until MaxAge.
+	MaxAttempts        map[hearth.JobKind]int
+	DefaultMaxAttempts int
+	// MaxAge is how long after it was queued a job that keeps failing for
+	// transient reasons is still retried (24h; zero: no limit).
+	MaxAge time.Duration
+	// Deadline, if set, may return an earlier time past which a job is not
+	// retried (a reminder: the meeting's start + catch_up); zero for none.
+	Deadline func(ctx context.Context, j *hearth.Job) time.Time
+	// Failed, if set, is told of every job that failed for good: refused
+	// (a permanent error) or exhausted (transient errors until MaxAttempts,
+	// MaxAge or its Deadline). It reports the failure; the job is already
+	// recorded as failed.
+	Failed func(ctx context.Context, j *hearth.Job, err error, exhausted bool)
 
 	mu       sync.Mutex
 	handlers map[hearth.JobKind]Handler
@@ -67,6 +82,7 @@ func NewEngine(jobs hearth.JobStore, now func() time.Time, log *slog.Logger) *En
 		Poll:        time.Second,
 		Workers:     8,
 		MaxAttempts: map[hearth.JobKind]int{},
+		MaxAge:      24 * time.Hour,
 		handlers:    map[hearth.JobKind]Handler{},
 		wake:        make(chan struct{}, 1),
 		changed:     make(chan struct{}),
@@ -276,8 +292,14 @@ func (e *Engine) runJob(ctx context.Context, j *hearth.Job) {
 		e.finish(ctx, log, j, hearth.JobMissed, result, "missed")
 	case errors.Is(err, ErrCancelled):
 		e.finish(ctx, log, j, hearth.JobCancelled, result, "")
-	case hearth.Failure(err) == hearth.FailRetry && !e.exhausted(j):
+	case hearth.Failure(err) == hearth.FailRetry:
 		due := e.Now().Add(backoff(j.Attempts+1, err))
+		if why := e.giveUp(ctx, j, due); why != "" {
+			log.Error("job gave up", "attempt", j.Attempts+1, "why", why, "error", err)
+			e.finish(ctx, log, j, hearth.JobFailed, result, errorText(err))
+			e.failed(ctx, j, err, true)
+			return
+		}
 		log.Warn("job will be retried", "attempt", j.Attempts+1, "now", e.Now(), "due", due, "error", err)
 		if rerr := e.Jobs.RetryJob(ctx, j.ID, e.Owner, due, errorText(err)); rerr != nil {
 			log.Error("unable to reschedule job", "error", rerr)
@@ -285,6 +307,31 @@ func (e *Engine) runJob(ctx context.Context, j *hearth.Job) {
 	default:
 		log.Error("job failed", "attempt", j.Attempts+1, "error", err)
 		e.finish(ctx, log, j, hearth.JobFailed, result, errorText(err))
+		e.failed(ctx, j, err, false)
+	}
+}
+
+// giveUp says why a job that failed for a transient reason is not retried
+// at due, or "" when it is: its tries are spent, or due is past its age
+// limit or its deadline. Nothing retries for ever.
+func (e *Engine) giveUp(ctx context.Context, j *hearth.Job, due time.Time) string {
+	if e.exhausted(j) {
+		return "max attempts"
+	}
+	if e.MaxAge > 0 && !j.CreatedAt.IsZero() && due.After(j.CreatedAt.Add(e.MaxAge)) {
+		return "max age"
+	}
+	if e.Deadline != nil {
+		if d := e.Deadline(ctx, j); !d.IsZero() && due.After(d) {
+			return "deadline"
+		}
+	}
+	return ""
+}
+
+func (e *Engine) failed(ctx context.Context, j *hearth.Job, err error, exhausted bool) {
+	if e.Failed != nil {
+		e.Failed(ctx, j, err, exhausted)
 	}
 }
 
@@ -300,7 +347,10 @@ func (e *Engine) call(ctx context.Context, h Handler, j *hearth.Job) (result str
 }
 
 func (e *Engine) exhausted(j *hearth.Job) bool {
-	limit := e.MaxAttempts[j.Kind]
+	limit, ok := e.MaxAttempts[j.Kind]
+	if !ok {
+		limit = e.DefaultMaxAttempts
+	}
 	return limit > 0 && j.Attempts+1 >= limit
 }
 
