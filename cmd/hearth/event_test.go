@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,8 +101,15 @@ func TestEvents_Cap(t *testing.T) {
 				t.Fatalf("event %d starts %s; the %dth soonest meeting starts %s", i, s, i+1, coming[i])
 			}
 		}
-		if n := creates(); n != max {
-			t.Errorf("%d creates for %d events", n, max)
+		// One writer: no meeting has two events. (Groups planned one by one
+		// may have had events that sooner meetings then replaced.)
+		seen := map[string]bool{}
+		for _, ev := range h.fake.ScheduledEvents(h.guild) {
+			k := ev.Name + "@" + ev.ScheduledStartTime.String()
+			if seen[k] {
+				t.Errorf("two events for the meeting %s", k)
+			}
+			seen[k] = true
 		}
 	})
 	t.Run("LaterOnesAdded", func(t *testing.T) {
@@ -135,10 +143,14 @@ func TestEvents_Cap(t *testing.T) {
 	t.Run("TooManyPauses", func(t *testing.T) {
 		// Discord refuses: the server has 100 events (some an admin's own).
 		h.fake.FailNextWithCode("POST", "/guilds/*/scheduled-events", http.StatusBadRequest, 30038, 1)
-		before := creates()
+		before, posts := creates(), len(h.posts(h.channel))
 		h.advanceTo(h.now().Add(time.Hour)) // one meeting ends: one slot
 		if n := creates() - before; n != 1 {
 			t.Fatalf("%d create requests after 30038, want only the refused one", n)
+		}
+		// Reminders and start posts do not wait for events.
+		if n := len(h.posts(h.channel)) - posts; n < 2 {
+			t.Errorf("%d posts in the hour creation was paused, want a reminder and a start post", n)
 		}
 		h.advanceTo(h.now().Add(30 * time.Minute)) // nothing ended: still paused
 		if n := creates() - before; n != 1 {
@@ -184,6 +196,32 @@ func TestEvents_Cap(t *testing.T) {
 		}
 		if renamed == 0 {
 			t.Error("no event of the renamed group was edited")
+		}
+		if got := h.openEvents(); len(got) > max {
+			t.Errorf("%d open events, over the cap", len(got))
+		}
+	})
+	t.Run("EndedByHandLeftAlone", func(t *testing.T) {
+		// An admin ended an event early: Discord refuses to edit it (180000).
+		h.fake.FailNextWithCode("PATCH", "/guilds/*/scheduled-events/*", http.StatusBadRequest, 180000, 1)
+		ctx := h.ctx()
+		if _, err := h.app.DB.UpdateGroup(ctx, gs[1].ID, func(g *hearth.Group) error { g.Name = "Daily Two"; return nil },
+			hearth.AuditEntry{GuildID: h.guild, ActorID: h.admin, Action: "group.edit"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.app.Planner.Replan(ctx, gs[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		h.settle()
+		if !strings.Contains(h.logs.String(), "removed by hand") {
+			t.Error("the ended event was not left alone")
+		}
+		q, err := h.app.DB.QueueStats(ctx, h.now(), time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.Failed != 0 {
+			t.Errorf("%d failed jobs: 180000 is not an error", q.Failed)
 		}
 		if got := h.openEvents(); len(got) > max {
 			t.Errorf("%d open events, over the cap", len(got))
