@@ -41,8 +41,8 @@ type Engine struct {
 	// zero there means retry until MaxAge.
 	MaxAttempts        map[hearth.JobKind]int
 	DefaultMaxAttempts int
-	// MaxAge is how long after it was queued a job that keeps failing for
-	// transient reasons is still retried (24h; zero: no limit).
+	// MaxAge is how long after its first failure a job that keeps failing
+	// for transient reasons is still retried (24h; zero: no limit).
 	MaxAge time.Duration
 	// Deadline, if set, may return an earlier time past which a job is not
 	// retried (a reminder: the meeting's start + catch_up); zero for none.
@@ -318,8 +318,14 @@ func (e *Engine) giveUp(ctx context.Context, j *hearth.Job, due time.Time) strin
 	if e.exhausted(j) {
 		return "max attempts"
 	}
-	if e.MaxAge > 0 && !j.CreatedAt.IsZero() && due.After(j.CreatedAt.Add(e.MaxAge)) {
-		return "max age"
+	if e.MaxAge > 0 {
+		since := j.FailingSince
+		if since.IsZero() {
+			since = e.Now() // this is its first failure
+		}
+		if due.After(since.Add(e.MaxAge)) {
+			return "max age"
+		}
 	}
 	if e.Deadline != nil {
 		if d := e.Deadline(ctx, j); !d.IsZero() && due.After(d) {

@@ -64,11 +64,29 @@ func TestEngine_GiveUp(t *testing.T) {
 			e.MaxAge = 20 * time.Minute // backoff 2s…5m: 10 tries reach 13.6 min, 12 pass 20 min
 			enqueue(t, db, "test.down", "age", clk.Now())
 			j := retryUntilDone(t, e, db, clk, "age", 50)
-			if j.Status != hearth.JobFailed || !j.UpdatedAt.Before(j.CreatedAt.Add(20*time.Minute)) {
-				t.Errorf("job = %+v, want failed before it is 20 minutes old", j)
+			if j.Status != hearth.JobFailed || j.FailingSince.IsZero() || j.UpdatedAt.After(j.FailingSince.Add(20*time.Minute)) {
+				t.Errorf("job = %+v, want failed within 20 minutes of its first failure", j)
 			}
 			if len(*failed) != 1 || !(*failed)[0].exhausted {
 				t.Errorf("reported %+v", *failed)
+			}
+		})
+		t.Run("PlannedLongAgo", func(t *testing.T) {
+			// A reminder planned two weeks before it is due is not "old"
+			// when its first try fails: the age counts from that failure.
+			e, failed := setup(t, db, clk)
+			e.MaxAge = 24 * time.Hour
+			enqueue(t, db, "test.down", "planned", clk.Now().Add(14*24*time.Hour))
+			clk.Advance(14 * 24 * time.Hour)
+			runDue(t, e)
+			if j := job(t, db, "planned"); j.Status != hearth.JobPending || j.Attempts != 1 || !j.FailingSince.Equal(clk.Now()) {
+				t.Errorf("job = %+v, want pending for a retry, failing since now", j)
+			}
+			if len(*failed) != 0 {
+				t.Errorf("reported %+v", *failed)
+			}
+			if _, err := db.CancelJobs(context.Background(), "planned"); err != nil {
+				t.Fatal(err)
 			}
 		})
 		t.Run("Deadline", func(t *testing.T) {
