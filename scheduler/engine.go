@@ -57,6 +57,7 @@ type Engine struct {
 	handlers map[hearth.JobKind]Handler
 	wake     chan struct{}
 	inflight int            // jobs claimed and not finished
+	claiming int            // claims under way, whose jobs are not counted in inflight yet
 	running  map[int64]bool // ids of the jobs in hand
 	changed  chan struct{}  // closed and replaced when inflight drops
 }
@@ -126,11 +127,21 @@ func (e *Engine) Run(ctx context.Context) error {
 		free := cap(slots) - len(slots)
 		claimed := 0
 		if free > 0 {
+			// Counted from before the claim until its jobs are in hand, so
+			// WaitIdle never sees a job leased in the database but not yet
+			// counted as running, and takes the engine for idle.
+			e.mu.Lock()
+			e.claiming++
+			e.mu.Unlock()
 			jobs, err := e.Jobs.ClaimJobs(ctx, e.Owner, e.Now(), e.Lease, free)
 			if err != nil && ctx.Err() == nil {
 				e.Log.Error("unable to claim jobs", "error", err)
 			}
 			jobs = e.start(jobs)
+			e.mu.Lock()
+			e.claiming--
+			e.broadcastLocked()
+			e.mu.Unlock()
 			claimed = len(jobs)
 			for _, j := range jobs {
 				slots <- struct{}{}
@@ -217,7 +228,7 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 func (e *Engine) WaitIdle(ctx context.Context) error {
 	for {
 		e.mu.Lock()
-		busy, changed := e.inflight > 0, e.changed
+		busy, changed := e.inflight > 0 || e.claiming > 0, e.changed
 		e.mu.Unlock()
 		if !busy {
 			next, err := e.Jobs.NextDue(ctx)
@@ -225,7 +236,7 @@ func (e *Engine) WaitIdle(ctx context.Context) error {
 				return fmt.Errorf("wait idle: %w", err)
 			}
 			e.mu.Lock()
-			busy = e.inflight > 0
+			busy = e.inflight > 0 || e.claiming > 0
 			e.mu.Unlock()
 			if !busy && (next.IsZero() || next.After(e.Now())) {
 				return nil
@@ -266,9 +277,14 @@ func (e *Engine) done(id int64) {
 	e.mu.Lock()
 	delete(e.running, id)
 	e.inflight--
+	e.broadcastLocked()
+	e.mu.Unlock()
+}
+
+// broadcastLocked wakes WaitIdle; e.mu is held.
+func (e *Engine) broadcastLocked() {
 	close(e.changed)
 	e.changed = make(chan struct{})
-	e.mu.Unlock()
 }
 
 // runJob runs one claimed job and records its outcome.
