@@ -167,28 +167,32 @@ func (s *Events) sync(ctx context.Context, j *hearth.Job) (string, error) {
 		}
 		return coming[a].ID < coming[b].ID
 	})
-	slots := max(s.Max-active, 0)
+	slots := min(max(s.Max-active, 0), len(coming))
 	created, waiting := 0, 0
-	for i, m := range coming {
-		switch {
-		case i >= slots && m.EventID != "":
-			r.remove(ctx, m, "beyond the cap") // a sooner meeting takes its place
-		case i >= slots:
-			waiting++
-		case m.EventID != "":
+	// Make room first: a meeting pushed out of the soonest by a sooner one
+	// gives its event up (it gets it back later), so hearth never holds
+	// more than its cap, not even for a moment.
+	for _, m := range coming[slots:] {
+		if m.EventID != "" {
+			r.remove(ctx, m, "beyond the cap")
+		}
+		waiting++
+	}
+	for _, m := range coming[:slots] {
+		if m.EventID != "" {
 			r.update(ctx, m)
 			r.ending(m.EndsAt)
-		default:
-			if _, p := s.pausedUntil(guildID, now); p {
-				waiting++
-				continue
-			}
-			if r.create(ctx, m) {
-				r.ending(m.EndsAt)
-				created++
-			} else {
-				waiting++
-			}
+			continue
+		}
+		if _, paused := s.pausedUntil(guildID, now); paused {
+			waiting++
+			continue
+		}
+		if r.create(ctx, m) {
+			r.ending(m.EndsAt)
+			created++
+		} else {
+			waiting++
 		}
 	}
 	if waiting > 0 {
