@@ -26,6 +26,10 @@ type Handler func(ctx context.Context, j *hearth.Job) (result string, err error)
 var (
 	ErrMissed    = errors.New("too late: skipped")
 	ErrCancelled = errors.New("no longer applies")
+	// ErrGaveUp ends work that was failing and can no longer help (a
+	// reminder still retrying when its meeting began): failed, and
+	// reported like work that ran out of tries.
+	ErrGaveUp = errors.New("gave up")
 )
 
 // Engine claims and runs due jobs.
@@ -308,6 +312,10 @@ func (e *Engine) runJob(ctx context.Context, j *hearth.Job) {
 		e.finish(ctx, log, j, hearth.JobMissed, result, "missed")
 	case errors.Is(err, ErrCancelled):
 		e.finish(ctx, log, j, hearth.JobCancelled, result, "")
+	case errors.Is(err, ErrGaveUp):
+		log.Error("job gave up", "attempt", j.Attempts+1, "why", err)
+		e.finish(ctx, log, j, hearth.JobFailed, result, errorText(err))
+		e.failed(ctx, j, err, true)
 	case hearth.Failure(err) == hearth.FailRetry:
 		due := e.Now().Add(backoff(j.Attempts+1, err))
 		if why := e.giveUp(ctx, j, due); why != "" {

@@ -81,8 +81,15 @@ func (s *Meetings) reminder(ctx context.Context, j *hearth.Job) (string, error) 
 		return "", err
 	}
 	off, ok := hearth.ReminderOffset(j)
-	if m.Status != hearth.MeetingScheduled || !ok || !slices.Contains(g.ReminderOffsets, off) {
+	if !ok || !slices.Contains(g.ReminderOffsets, off) {
 		return "", ErrCancelled // an offset removed since: a re-plan queued the right ones
+	}
+	if m.Status != hearth.MeetingScheduled {
+		if j.Attempts > 0 && j.Result == "" && (m.Status == hearth.MeetingRunning || m.Status == hearth.MeetingDone) {
+			// Failing since before the start: members never got it.
+			return "", fmt.Errorf("meeting %d started before its reminder could be posted: %w", m.ID, ErrGaveUp)
+		}
+		return "", ErrCancelled
 	}
 	if j.Result == "" {
 		// A first try more than CatchUp late (the host was down) is
