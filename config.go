@@ -45,6 +45,12 @@ type DatabaseConfig struct {
 type SchedulerConfig struct {
 	Horizon time.Duration `toml:"horizon"`
 	CatchUp time.Duration `toml:"catch_up"`
+	// MaxAttempts is how many times work that keeps failing for transient
+	// reasons is tried before it is kept as failed and reported.
+	MaxAttempts int `toml:"max_attempts"`
+	// MaxEvents is how many of its own scheduled events hearth keeps in one
+	// server (Discord allows 100 in all).
+	MaxEvents int `toml:"max_events"`
 }
 
 // AlertsConfig is the [alerts] section: how long an alert of each urgency may
@@ -96,7 +102,7 @@ func DefaultConfig() Config {
 			RequestTimeout: 10 * time.Second,
 		},
 		Database:  DatabaseConfig{Driver: "sqlite", DSN: "hearth.db"},
-		Scheduler: SchedulerConfig{Horizon: 336 * time.Hour, CatchUp: 15 * time.Minute},
+		Scheduler: SchedulerConfig{Horizon: 336 * time.Hour, CatchUp: 15 * time.Minute, MaxAttempts: 10, MaxEvents: 80},
 		Alerts: AlertsConfig{
 			EscalateNow:   10 * time.Minute,
 			EscalateToday: 2 * time.Hour,
@@ -160,6 +166,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Scheduler.CatchUp < 0 || c.Scheduler.CatchUp > 24*time.Hour {
 		bad("scheduler.catch_up", "must be from 0s to 24h, got %s", c.Scheduler.CatchUp)
+	}
+	if c.Scheduler.MaxAttempts < 1 || c.Scheduler.MaxAttempts > 100 {
+		bad("scheduler.max_attempts", "must be from 1 to 100, got %d", c.Scheduler.MaxAttempts)
+	}
+	if c.Scheduler.MaxEvents < 0 || c.Scheduler.MaxEvents > 100 {
+		bad("scheduler.max_events", "must be from 0 (no events) to 100, got %d", c.Scheduler.MaxEvents)
 	}
 	for _, a := range []struct {
 		key string

@@ -49,6 +49,9 @@ type Job struct {
 	Result     string // e.g. the id of the message a send created
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// FailingSince is when its first try failed (a retry was scheduled);
+	// zero while it has not failed. The engine gives up 24 hours after.
+	FailingSince time.Time
 }
 
 // JobStore is the durable queue behind the delivery engine.

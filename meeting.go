@@ -25,6 +25,10 @@ type Meeting struct {
 	Status   MeetingStatus
 	OneOff   bool
 	EventID  string // Discord guild scheduled event id, once published
+	// EventOff marks a meeting whose event is never published again: an
+	// admin ended or deleted it, or Discord refused it for good.
+	EventOff bool
+	EventSig string // what the published event says (EventSignature)
 	Rota     *Rota  // fixed when the first reminder is posted; nil before
 }
 

@@ -12,7 +12,7 @@ const (
 	JobMeetingDM       JobKind = "meeting.dm"       // the reminder by DM to one member (UserID; Arg: offset)
 	JobMeetingStart    JobKind = "meeting.start"    // post the check-in order; status running
 	JobMeetingEnd      JobKind = "meeting.end"      // status done; count the shares of the rota (Arg: EndArg)
-	JobMeetingEvent    JobKind = "meeting.event"    // bring the Discord scheduled event in step
+	JobMeetingEvent    JobKind = "meeting.event"    // older versions' event job: now run as a JobGuildEvents sync
 	JobMeetingNotice   JobKind = "meeting.notice"   // a post in the group channel (Arg: NoticeSkipped)
 	JobMeetingStaff    JobKind = "meeting.staff"    // a content-free notice in the staff channel (Arg: reason)
 )
@@ -29,7 +29,6 @@ const (
 //	meeting:<id>:reminder:<offset>   the reminder post at an offset, e.g. meeting:7:reminder:24h
 //	meeting:<id>:dm:<offset>:<user>  that reminder by DM to one member
 //	meeting:<id>:start, meeting:<id>:end
-//	meeting:<id>:event               keeping the Discord event in step
 //	meeting:<id>:notice:skipped, meeting:<id>:staff:<reason>
 //
 // A key is used once: work that is planned again after a change gets the
@@ -47,7 +46,7 @@ func MeetingKey(meetingID int64, parts ...string) string {
 func MeetingJob(kind JobKind, m *Meeting, g *Group, userID, arg string, due time.Time, key string) *Job {
 	p := PriorityMeeting
 	switch kind {
-	case JobMeetingReminder, JobMeetingDM, JobMeetingEvent:
+	case JobMeetingReminder, JobMeetingDM:
 		p = PriorityReminder
 	}
 	return &Job{
@@ -94,13 +93,6 @@ func ReminderOffset(j *Job) (time.Duration, bool) {
 	return offs[0], true
 }
 
-// MeetingEventJob returns the job that brings a meeting's Discord event in
-// step with it, due at now. key is MeetingKey(m.ID, "event") or a later
-// generation of it.
-func MeetingEventJob(m *Meeting, g *Group, now time.Time, key string) *Job {
-	return MeetingJob(JobMeetingEvent, m, g, "", "", now, key)
-}
-
 // ReminderDMJob returns the DM of the reminder job r to one member.
 func ReminderDMJob(r *Job, userID string, now time.Time) *Job {
 	return &Job{
@@ -122,7 +114,8 @@ func MeetingWorkPrefixes(meetingID int64) []string {
 }
 
 // CancelMeeting cancels a scheduled meeting and returns the work that
-// follows: deleting its Discord event and, with notify, telling the group
+// follows: a sync of the server's events (which deletes the meeting's) and,
+// with notify, telling the group
 // channel. The caller saves m and the jobs together and then cancels the
 // jobs under MeetingWorkPrefixes. A meeting that is running, done or
 // already cancelled is ECONFLICT.
@@ -134,7 +127,7 @@ func CancelMeeting(m *Meeting, g *Group, now time.Time, notify bool) ([]*Job, er
 		return nil, Errorf(ECONFLICT, "The meeting of %s has already started, so it can't be skipped.", Timestamp(m.StartsAt, "F"))
 	}
 	m.Status = MeetingCancelled
-	jobs := []*Job{MeetingEventJob(m, g, now, MeetingKey(m.ID, "event", "cancel"))}
+	jobs := []*Job{EventsJob(g.GuildID, now, "cancel:"+strconv.FormatInt(m.ID, 10))}
 	if notify {
 		jobs = append(jobs, MeetingJob(JobMeetingNotice, m, g, "", NoticeSkipped, now, MeetingKey(m.ID, "notice", NoticeSkipped)))
 	}

@@ -14,6 +14,8 @@ type QueueStats struct {
 	OldestDue time.Time
 	// Failed is the number of jobs that gave up, until they are purged.
 	Failed int
+	// FailedAlerts is the number of those that were alert work.
+	FailedAlerts int
 }
 
 // Lag is how long the oldest due job has waited at now; zero when none.

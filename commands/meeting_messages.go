@@ -10,7 +10,6 @@ const (
 	msgFromPresence    = "in voice, did not check in"
 	msgRosterFromVoice = ", %d from voice"
 
-
 	msgRoundRefused = "Only the group's facilitator and observer can move the round."
 	msgRoundGone    = "This round is not available any more."
 

@@ -114,7 +114,7 @@ func (s *Service) scheduleOnce(ctx context.Context, r *Request) (*Response, erro
 	}
 	m := &hearth.Meeting{GroupID: g.ID, StartsAt: at, EndsAt: at.Add(g.Length()), OneOff: true}
 	created, err := s.Store.PlanMeetings(ctx, []*hearth.Meeting{m}, func(m *hearth.Meeting) []*hearth.Job {
-		return append(hearth.MeetingJobs(m, g, now(r)), hearth.MeetingEventJob(m, g, now(r), hearth.MeetingKey(m.ID, "event")))
+		return append(hearth.MeetingJobs(m, g, now(r)), hearth.EventsJob(g.GuildID, now(r), "meeting:"+strconv.FormatInt(m.ID, 10)))
 	})
 	if err != nil {
 		return nil, err
@@ -143,70 +143,16 @@ func (s *Service) scheduleSkip(ctx context.Context, r *Request) (*Response, erro
 	if !to.After(now(r)) {
 		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SchedSkipPast, locale.A("Date", clip(date, 10)))}
 	}
-	stored, err := s.Store.MeetingsBetween(ctx, g.ID, from, to)
-	if err != nil {
-		return nil, err
+	if s.Skip == nil {
+		return nil, hearth.Errorf(hearth.EINTERNAL, "no planner to skip meetings")
 	}
-	// Meetings beyond the planned horizon are stored now, cancelled, so
-	// the planner never plans them.
-	times, err := hearth.MeetingTimes(g, from.Add(-1), to.Add(-1))
-	if err != nil {
-		return nil, err
-	}
-	var unplanned []*hearth.Meeting
-	for _, t := range times {
-		if !t.After(now(r)) || containsStart(stored, t) {
-			continue
-		}
-		unplanned = append(unplanned, &hearth.Meeting{GroupID: g.ID, StartsAt: t, EndsAt: t.Add(g.Length()), Status: hearth.MeetingCancelled})
-	}
-	var skipped []*hearth.Meeting
-	var refusal error
-	for _, m := range stored {
-		if m.Status == hearth.MeetingScheduled && !m.StartsAt.After(now(r)) {
-			refusal = &hearth.Error{Code: hearth.ECONFLICT, Message: r.T(locale.SchedSkipStarted, locale.A("When", hearth.Timestamp(m.StartsAt, "F")))}
-			continue
-		}
-		cancelled, err := s.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
-			jobs, err := hearth.CancelMeeting(cur, g, now(r), true)
-			a := audit(r, "schedule.skip", meetingTarget(cur))
-			return jobs, &a, err
-		})
-		if hearth.ErrorCode(err) == hearth.ECONFLICT {
-			refusal = err
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		for _, prefix := range hearth.MeetingWorkPrefixes(m.ID) {
-			if _, err := s.Store.CancelJobs(ctx, prefix); err != nil {
-				// The handlers check the meeting's status: nothing is posted.
-				s.Log.Error("unable to cancel jobs of a skipped meeting", "meeting", m.ID, "error", err)
-			}
-		}
-		skipped = append(skipped, cancelled)
-	}
-	if len(unplanned) > 0 {
-		created, err := s.Store.PlanMeetings(ctx, unplanned, func(m *hearth.Meeting) []*hearth.Job {
-			return []*hearth.Job{hearth.MeetingJob(hearth.JobMeetingNotice, m, g, "", hearth.NoticeSkipped, now(r), hearth.MeetingKey(m.ID, "notice", hearth.NoticeSkipped))}
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range created {
-			if err := s.Store.Audit(ctx, audit(r, "schedule.skip", meetingTarget(m))); err != nil {
-				return nil, err
-			}
-		}
-		skipped = append(skipped, created...)
-	}
-	if len(skipped) == 0 {
-		if refusal != nil {
-			return nil, refusal
-		}
+	skipped, err := s.Skip(ctx, g.ID, from, to, audit(r, "schedule.skip", ""))
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
 		weekday := r.T(locale.Key(fmt.Sprintf("schedule.weekday_%d", int(from.In(loc).Weekday()))))
 		return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.SchedSkipNone,
 			locale.A("Group", g.Name), locale.A("Date", clip(date, 10)), locale.A("Weekday", weekday))}
+	} else if err != nil {
+		return nil, err
 	}
 	s.wake()
 	whens := make([]string, len(skipped))
@@ -215,16 +161,6 @@ func (s *Service) scheduleSkip(ctx context.Context, r *Request) (*Response, erro
 	}
 	return Ephemeral(r.T(locale.SchedSkipDone, locale.A("Group", g.Name), locale.A("When", strings.Join(whens, r.T(locale.SchedSkipAnd))),
 		locale.A("Channel", "<#"+g.ChannelID+">"))), nil
-}
-
-// containsStart reports whether a meeting of ms starts at t.
-func containsStart(ms []*hearth.Meeting, t time.Time) bool {
-	for _, m := range ms {
-		if m.StartsAt.Equal(t) {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Service) scheduleReminders(ctx context.Context, r *Request) (*Response, error) {

@@ -43,7 +43,11 @@ type Service struct {
 	// Replan re-plans a group's meetings and their jobs after its schedule,
 	// zone, length or reminder offsets changed (nil: no planner).
 	Replan func(ctx context.Context, groupID int64) error
-	Log    *slog.Logger
+	// Skip cancels the group's meetings starting in [from, to) for
+	// `/schedule skip` and returns them; the scheduler owns the planning it
+	// takes (scheduler.Planner.Skip). audit is recorded per meeting.
+	Skip func(ctx context.Context, groupID int64, from, to time.Time, audit hearth.AuditEntry) ([]*hearth.Meeting, error)
+	Log  *slog.Logger
 	// VoiceChanged is told that a guild's groups or their voice channels
 	// may have changed, so voice presence looks at them again (nil: none).
 	VoiceChanged func(guildID string)

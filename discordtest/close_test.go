@@ -19,6 +19,15 @@ func TestServer_CloseGateway(t *testing.T) {
 		s.ShouldReconnectOnError = false
 		s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { disconnected <- struct{}{} })
 	})
+	// discordgo's heartbeat goroutine sends its first heartbeat as it
+	// starts, on the socket it was given, and on a write error closes
+	// whatever socket the session holds by then. On a loaded machine it
+	// may first run after CloseGateway, and then close the socket that
+	// Reopen opened: wait until its first heartbeat was sent (after which
+	// it waits 41 s, or ends when the socket closes).
+	if err := srv.WaitFor(ctxT(t), func() bool { return srv.Heartbeats() >= 1 }); err != nil {
+		t.Fatal(err)
+	}
 	srv.CloseGateway(4014, "Disallowed intent(s).")
 	recv(t, disconnected)
 	t.Run("ErrRefused", func(t *testing.T) {

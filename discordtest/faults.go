@@ -23,6 +23,7 @@ type restFault struct {
 	status     int
 	retryAfter time.Duration
 	global     bool
+	code       int // Discord's JSON error code; 0 for a bare status
 	left       int
 }
 
@@ -123,7 +124,7 @@ func (s *Server) takeFaultLocked(method string, path []string) *response {
 		if f.status == http.StatusTooManyRequests {
 			return rateLimitResponse(f.retryAfter, f.global)
 		}
-		return apiError(f.status, 0, strconv.Itoa(f.status)+": "+http.StatusText(f.status))
+		return apiError(f.status, f.code, strconv.Itoa(f.status)+": "+http.StatusText(f.status))
 	}
 	return nil
 }

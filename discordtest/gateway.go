@@ -21,6 +21,7 @@ type gateway struct {
 	conns      map[*gwConn]struct{}
 	identifies int
 	resumes    int
+	heartbeats int
 	silenceACK bool
 	refusal    *gatewayRefusal // see CloseGateway
 }
@@ -134,9 +135,11 @@ func (s *Server) readLoop(c *gwConn) {
 		switch p.Op {
 		case 1:
 			s.mu.Lock()
+			s.heartbeats++
 			if !s.silenceACK {
 				c.send([]byte(`{"op":11,"d":null}`))
 			}
+			s.notifyLocked()
 			s.mu.Unlock()
 		case 2:
 			if !s.identify(c, p.D) {
@@ -331,6 +334,13 @@ func (s *Server) Identifies() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.identifies
+}
+
+// Heartbeats is the number of heartbeats (op 1) received so far.
+func (s *Server) Heartbeats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.heartbeats
 }
 
 // Resumes is the number of successful RESUMEs so far.

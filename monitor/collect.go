@@ -15,6 +15,8 @@ var (
 		"Pending jobs due longer ago than the late threshold (1 minute by default).", nil, nil)
 	descJobsFailed = prometheus.NewDesc("hearth_jobs_failed",
 		"Jobs that gave up, until they are purged.", nil, nil)
+	descJobsFailedAlerts = prometheus.NewDesc("hearth_alert_jobs_failed",
+		"Alert jobs (DMs, escalations, staff notices) that gave up, until they are purged.", nil, nil)
 	descLag = prometheus.NewDesc("hearth_delivery_lag_seconds",
 		"Now minus the due time of the oldest pending job that is due; 0 when none is.", nil, nil)
 	descAlertsOpen = prometheus.NewDesc("hearth_alerts_open",
@@ -34,7 +36,7 @@ var (
 type storeCollector struct{ m *Monitor }
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descJobsDue, descJobsLate, descJobsFailed, descLag, descAlertsOpen, descAlertsUnacked, descDatabaseUp, descGatewayUp, descInvalid10m} {
+	for _, d := range []*prometheus.Desc{descJobsDue, descJobsLate, descJobsFailed, descJobsFailedAlerts, descLag, descAlertsOpen, descAlertsUnacked, descDatabaseUp, descGatewayUp, descInvalid10m} {
 		ch <- d
 	}
 }
@@ -53,6 +55,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descJobsDue, float64(q.Due))
 		gauge(descJobsLate, float64(q.Late))
 		gauge(descJobsFailed, float64(q.Failed))
+		gauge(descJobsFailedAlerts, float64(q.FailedAlerts))
 		gauge(descLag, q.Lag(now).Seconds())
 	}
 	if a, err := m.o.Store.AlertStats(ctx); err != nil {

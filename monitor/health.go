@@ -37,7 +37,12 @@ type DeliveryHealth struct {
 	LagSeconds    float64 `json:"lag_seconds"`
 	MaxLagSeconds float64 `json:"max_lag_seconds"`
 	Due           int     `json:"due"`
-	Error         string  `json:"error,omitempty"` // a class, as DatabaseHealth.Error
+	// Failed counts the work hearth gave up on (kept until purged), and
+	// FailedAlerts the alert work among it; both were reported to the
+	// staff. They do not make the check fail: restarting cannot help.
+	Failed       int    `json:"failed"`
+	FailedAlerts int    `json:"failed_alerts"`
+	Error        string `json:"error,omitempty"` // a class, as DatabaseHealth.Error
 }
 
 // errorClass names a failure without its text: the class an error reports
@@ -77,6 +82,7 @@ func (m *Monitor) Check(ctx context.Context) Health {
 	default:
 		lag := q.Lag(now)
 		h.Delivery.LagSeconds, h.Delivery.Due = lag.Seconds(), q.Due
+		h.Delivery.Failed, h.Delivery.FailedAlerts = q.Failed, q.FailedAlerts
 		if lag > m.o.MaxLag {
 			fail("delivery")
 		}

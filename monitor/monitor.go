@@ -51,6 +51,7 @@ type Monitor struct {
 	latency      *prometheus.HistogramVec
 	rest         *prometheus.CounterVec
 	invalid      prometheus.Counter
+	failed       *prometheus.CounterVec
 	window       *invalidWindow
 
 	mu  sync.Mutex
@@ -93,7 +94,11 @@ func New(o Options) *Monitor {
 		Name: "hearth_discord_invalid_requests_total",
 		Help: "REST responses Discord counts as invalid (401, 403, 429); 10,000 in 10 minutes get the IP banned for an hour.",
 	})
-	m.reg.MustRegister(m.interactions, m.latency, m.rest, m.invalid, &storeCollector{m: m},
+	m.failed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hearth_jobs_given_up_total",
+		Help: "Jobs that failed for good, by kind and outcome: refused (Discord refused for good: a deleted channel, a missing permission, a 400) or exhausted (transient failures until scheduler.max_attempts, 24 hours or the meeting's start + catch_up). Each was reported to the staff.",
+	}, []string{"kind", "outcome"})
+	m.reg.MustRegister(m.interactions, m.latency, m.rest, m.invalid, m.failed, &storeCollector{m: m},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -111,6 +116,16 @@ func (m *Monitor) RESTResponse(status int) {
 		m.invalid.Inc()
 		m.window.add(m.o.Now())
 	}
+}
+
+// JobFailed counts a job that failed for good: exhausted its retries, or
+// refused. kind is a job kind, never an id.
+func (m *Monitor) JobFailed(kind string, exhausted bool) {
+	outcome := "refused"
+	if exhausted {
+		outcome = "exhausted"
+	}
+	m.failed.WithLabelValues(kind, outcome).Inc()
 }
 
 // Handler serves /healthz and /metrics.

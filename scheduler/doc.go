@@ -1,22 +1,31 @@
 // Package scheduler runs hearth's durable work. The Engine claims due jobs
 // from the database (so that exactly one worker in any process runs each),
 // runs them through the handler registered for their kind, and retries
-// transient Discord failures with backoff. The alert handlers deliver,
-// acknowledge and escalate alerts; the planner turns group schedules into
-// meetings and their reminder, start and end jobs.
+// transient Discord failures with backoff until it gives up
+// (scheduler.max_attempts, 24 hours, or a reminder's meeting start +
+// catch_up). A job that fails for good is kept as failed and reported by
+// Failures (giveup.go): a group's post to the staff channel or the
+// psychologists, alert work to the staff channel, the clinical lead and the
+// member. The alert handlers deliver, acknowledge and escalate alerts; the
+// planner turns group schedules into meetings and their reminder, start and
+// end jobs; Events keeps each server's Discord scheduled events in step.
 //
 // The life of a meeting:
 //
 //	Planner.PlanAll / Replan   stores the meeting (scheduled) with its jobs, in one
 //	                           transaction: meeting.reminder per offset, meeting.start,
-//	                           meeting.end, meeting.event (publish the Discord event)
+//	                           meeting.end, and a guild.events sync of its server
 //	meeting.reminder           the first one fixes Meeting.Rota (ComputeRota with
 //	                           round = DoneMeetings), posts it, queues meeting.dm jobs
 //	meeting.start              status running; posts the check-in order and sharers
 //	meeting.end                counts the shares of the rota (AdvanceRota on the
 //	                           memberships), then status done: the next meeting rotates
-//	/schedule skip, Replan     status cancelled (hearth.CancelMeeting), its pending posts
-//	                           cancelled by key prefix, meeting.event deletes the event
+//	Planner.Skip, Replan       status cancelled (hearth.CancelMeeting), its pending posts
+//	                           cancelled by key prefix, a guild.events sync deletes
+//	                           the event; /schedule skip only calls Planner.Skip
+//	guild.events               one sync per server at a time publishes, edits and
+//	                           deletes the events of the soonest scheduler.max_events
+//	                           meetings, and queues itself for when the first ends
 //
 // Handlers read everything but ids from storage when they run, so a job
 // planned weeks ago acts on the current group, members and rota. Work that

@@ -16,14 +16,20 @@ import (
 
 // Handler runs one job and returns its result (for example the id of the
 // message it sent). An error whose hearth.Failure is FailRetry is retried
-// with backoff; ErrMissed and ErrCancelled end the job with that status; any
-// other error fails it.
+// with backoff, until the engine gives up (MaxAttempts, MaxAge, Deadline);
+// ErrMissed and ErrCancelled end the job with that status; any other error
+// fails it. A job that fails, or that the engine gives up on, is kept as
+// failed and passed to Failed, which reports it.
 type Handler func(ctx context.Context, j *hearth.Job) (result string, err error)
 
 // Outcomes a handler may return instead of a result.
 var (
 	ErrMissed    = errors.New("too late: skipped")
 	ErrCancelled = errors.New("no longer applies")
+	// ErrGaveUp ends work that was failing and can no longer help (a
+	// reminder still retrying when its meeting began): failed, and
+	// reported like work that ran out of tries.
+	ErrGaveUp = errors.New("gave up")
 )
 
 // Engine claims and runs due jobs.
@@ -35,13 +41,27 @@ type Engine struct {
 	Lease   time.Duration // how long a claim holds a job
 	Poll    time.Duration // longest sleep between looks at the queue
 	Workers int
-	// MaxAttempts per kind; zero means retry until it succeeds.
-	MaxAttempts map[hearth.JobKind]int
+	// MaxAttempts per kind; DefaultMaxAttempts for a kind not listed, and
+	// zero there means retry until MaxAge.
+	MaxAttempts        map[hearth.JobKind]int
+	DefaultMaxAttempts int
+	// MaxAge is how long after its first failure a job that keeps failing
+	// for transient reasons is still retried (24h; zero: no limit).
+	MaxAge time.Duration
+	// Deadline, if set, may return an earlier time past which a job is not
+	// retried (a reminder: the meeting's start + catch_up); zero for none.
+	Deadline func(ctx context.Context, j *hearth.Job) time.Time
+	// Failed, if set, is told of every job that failed for good: refused
+	// (a permanent error) or exhausted (transient errors until MaxAttempts,
+	// MaxAge or its Deadline). It reports the failure; the job is already
+	// recorded as failed.
+	Failed func(ctx context.Context, j *hearth.Job, err error, exhausted bool)
 
 	mu       sync.Mutex
 	handlers map[hearth.JobKind]Handler
 	wake     chan struct{}
 	inflight int            // jobs claimed and not finished
+	claiming int            // claims under way, whose jobs are not counted in inflight yet
 	running  map[int64]bool // ids of the jobs in hand
 	changed  chan struct{}  // closed and replaced when inflight drops
 }
@@ -67,6 +87,7 @@ func NewEngine(jobs hearth.JobStore, now func() time.Time, log *slog.Logger) *En
 		Poll:        time.Second,
 		Workers:     8,
 		MaxAttempts: map[hearth.JobKind]int{},
+		MaxAge:      24 * time.Hour,
 		handlers:    map[hearth.JobKind]Handler{},
 		wake:        make(chan struct{}, 1),
 		changed:     make(chan struct{}),
@@ -110,11 +131,21 @@ func (e *Engine) Run(ctx context.Context) error {
 		free := cap(slots) - len(slots)
 		claimed := 0
 		if free > 0 {
+			// Counted from before the claim until its jobs are in hand, so
+			// WaitIdle never sees a job leased in the database but not yet
+			// counted as running, and takes the engine for idle.
+			e.mu.Lock()
+			e.claiming++
+			e.mu.Unlock()
 			jobs, err := e.Jobs.ClaimJobs(ctx, e.Owner, e.Now(), e.Lease, free)
 			if err != nil && ctx.Err() == nil {
 				e.Log.Error("unable to claim jobs", "error", err)
 			}
 			jobs = e.start(jobs)
+			e.mu.Lock()
+			e.claiming--
+			e.broadcastLocked()
+			e.mu.Unlock()
 			claimed = len(jobs)
 			for _, j := range jobs {
 				slots <- struct{}{}
@@ -201,7 +232,7 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 func (e *Engine) WaitIdle(ctx context.Context) error {
 	for {
 		e.mu.Lock()
-		busy, changed := e.inflight > 0, e.changed
+		busy, changed := e.inflight > 0 || e.claiming > 0, e.changed
 		e.mu.Unlock()
 		if !busy {
 			next, err := e.Jobs.NextDue(ctx)
@@ -209,7 +240,7 @@ func (e *Engine) WaitIdle(ctx context.Context) error {
 				return fmt.Errorf("wait idle: %w", err)
 			}
 			e.mu.Lock()
-			busy = e.inflight > 0
+			busy = e.inflight > 0 || e.claiming > 0
 			e.mu.Unlock()
 			if !busy && (next.IsZero() || next.After(e.Now())) {
 				return nil
@@ -250,9 +281,14 @@ func (e *Engine) done(id int64) {
 	e.mu.Lock()
 	delete(e.running, id)
 	e.inflight--
+	e.broadcastLocked()
+	e.mu.Unlock()
+}
+
+// broadcastLocked wakes WaitIdle; e.mu is held.
+func (e *Engine) broadcastLocked() {
 	close(e.changed)
 	e.changed = make(chan struct{})
-	e.mu.Unlock()
 }
 
 // runJob runs one claimed job and records its outcome.
@@ -276,8 +312,18 @@ func (e *Engine) runJob(ctx context.Context, j *hearth.Job) {
 		e.finish(ctx, log, j, hearth.JobMissed, result, "missed")
 	case errors.Is(err, ErrCancelled):
 		e.finish(ctx, log, j, hearth.JobCancelled, result, "")
-	case hearth.Failure(err) == hearth.FailRetry && !e.exhausted(j):
+	case errors.Is(err, ErrGaveUp):
+		log.Error("job gave up", "attempt", j.Attempts+1, "why", err)
+		e.finish(ctx, log, j, hearth.JobFailed, result, errorText(err))
+		e.failed(ctx, j, err, true)
+	case hearth.Failure(err) == hearth.FailRetry:
 		due := e.Now().Add(backoff(j.Attempts+1, err))
+		if why := e.giveUp(ctx, j, due); why != "" {
+			log.Error("job gave up", "attempt", j.Attempts+1, "why", why, "error", err)
+			e.finish(ctx, log, j, hearth.JobFailed, result, errorText(err))
+			e.failed(ctx, j, err, true)
+			return
+		}
 		log.Warn("job will be retried", "attempt", j.Attempts+1, "now", e.Now(), "due", due, "error", err)
 		if rerr := e.Jobs.RetryJob(ctx, j.ID, e.Owner, due, errorText(err)); rerr != nil {
 			log.Error("unable to reschedule job", "error", rerr)
@@ -285,6 +331,37 @@ func (e *Engine) runJob(ctx context.Context, j *hearth.Job) {
 	default:
 		log.Error("job failed", "attempt", j.Attempts+1, "error", err)
 		e.finish(ctx, log, j, hearth.JobFailed, result, errorText(err))
+		e.failed(ctx, j, err, false)
+	}
+}
+
+// giveUp says why a job that failed for a transient reason is not retried
+// at due, or "" when it is: its tries are spent, or due is past its age
+// limit or its deadline. Nothing retries for ever.
+func (e *Engine) giveUp(ctx context.Context, j *hearth.Job, due time.Time) string {
+	if e.exhausted(j) {
+		return "max attempts"
+	}
+	if e.MaxAge > 0 {
+		since := j.FailingSince
+		if since.IsZero() {
+			since = e.Now() // this is its first failure
+		}
+		if due.After(since.Add(e.MaxAge)) {
+			return "max age"
+		}
+	}
+	if e.Deadline != nil {
+		if d := e.Deadline(ctx, j); !d.IsZero() && due.After(d) {
+			return "deadline"
+		}
+	}
+	return ""
+}
+
+func (e *Engine) failed(ctx context.Context, j *hearth.Job, err error, exhausted bool) {
+	if e.Failed != nil {
+		e.Failed(ctx, j, err, exhausted)
 	}
 }
 
@@ -300,7 +377,10 @@ func (e *Engine) call(ctx context.Context, h Handler, j *hearth.Job) (result str
 }
 
 func (e *Engine) exhausted(j *hearth.Job) bool {
-	limit := e.MaxAttempts[j.Kind]
+	limit, ok := e.MaxAttempts[j.Kind]
+	if !ok {
+		limit = e.DefaultMaxAttempts
+	}
 	return limit > 0 && j.Attempts+1 >= limit
 }
 

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -56,7 +55,6 @@ func (s *Meetings) Register() {
 	s.Engine.Register(hearth.JobMeetingDM, s.dm)
 	s.Engine.Register(hearth.JobMeetingStart, s.start)
 	s.Engine.Register(hearth.JobMeetingEnd, s.end)
-	s.Engine.Register(hearth.JobMeetingEvent, s.event)
 	s.Engine.Register(hearth.JobMeetingNotice, s.notice)
 	s.Engine.Register(hearth.JobMeetingStaff, s.staff)
 	s.Engine.Register(hearth.JobRoundClose, s.closeRound)
@@ -91,11 +89,20 @@ func (s *Meetings) reminder(ctx context.Context, j *hearth.Job) (string, error) 
 		return "", err
 	}
 	off, ok := hearth.ReminderOffset(j)
-	if m.Status != hearth.MeetingScheduled || !ok || !slices.Contains(g.ReminderOffsets, off) {
+	if !ok || !slices.Contains(g.ReminderOffsets, off) {
 		return "", ErrCancelled // an offset removed since: a re-plan queued the right ones
 	}
+	if m.Status != hearth.MeetingScheduled {
+		if j.Attempts > 0 && j.Result == "" && (m.Status == hearth.MeetingRunning || m.Status == hearth.MeetingDone) {
+			// Failing since before the start: members never got it.
+			return "", fmt.Errorf("meeting %d started before its reminder could be posted: %w", m.ID, ErrGaveUp)
+		}
+		return "", ErrCancelled
+	}
 	if j.Result == "" {
-		if due := m.StartsAt.Add(-off); s.late(due) {
+		// A first try more than CatchUp late (the host was down) is
+		// skipped; a retry is bounded by the engine's Deadline instead.
+		if due := m.StartsAt.Add(-off); j.Attempts == 0 && s.late(due) {
 			s.Log.Warn("reminder missed", "meeting", m.ID, "group", g.ID, "offset", j.Arg, "due", due, "late", s.Engine.Now().Sub(due))
 			return "", ErrMissed
 		}
@@ -182,7 +189,7 @@ func (s *Meetings) dm(ctx context.Context, j *hearth.Job) (string, error) {
 		return "", ErrCancelled
 	}
 	off, _ := hearth.ReminderOffset(j)
-	if due := m.StartsAt.Add(-off); s.late(due) {
+	if due := m.StartsAt.Add(-off); j.Attempts == 0 && s.late(due) {
 		s.Log.Warn("reminder dm missed", "meeting", m.ID, "group", g.ID, "user", j.UserID, "due", due)
 		return "", ErrMissed
 	}
@@ -346,36 +353,35 @@ func (s *Meetings) notice(ctx context.Context, j *hearth.Job) (string, error) {
 	return id, nil
 }
 
-// postFailed handles a post Discord refused. A channel that is gone, or
-// that hearth may no longer post in, is not retried: the failure is logged
-// with ids, and the staff channel (if set) gets one content-free notice per
-// meeting, so an admin can fix the group before members miss more.
-func (s *Meetings) postFailed(ctx context.Context, g *hearth.Group, m *hearth.Meeting, j *hearth.Job, err error) error {
-	var reason string
-	switch hearth.Failure(err) {
-	case hearth.FailGone:
-		reason = hearth.StaffChannelGone
-	case hearth.FailForbidden:
-		reason = hearth.StaffChannelNoAccess
-	default:
-		return err
-	}
-	s.Log.Error("unable to post in a group's channel", "group", g.ID, "meeting", m.ID, "channel", g.ChannelID, "job", j.ID, "kind", string(j.Kind), "reason", reason)
-	settings, serr := s.Store.GuildSettings(ctx, g.GuildID)
-	if serr != nil {
-		return errors.Join(err, fmt.Errorf("load guild settings: %w", serr))
-	}
-	if settings.StaffChannelID != "" && settings.StaffChannelID != g.ChannelID {
-		staff := hearth.MeetingJob(hearth.JobMeetingStaff, m, g, "", reason, s.Engine.Now(), hearth.MeetingKey(m.ID, "staff", reason))
-		if qerr := s.Engine.Jobs.EnqueueJobs(ctx, staff); qerr != nil {
-			return errors.Join(err, fmt.Errorf("queue staff notice: %w", qerr))
-		}
-		s.Engine.Wake()
+// postFailed logs a post Discord refused or failed, with ids. A refusal
+// for good (a channel gone, missing access, a 400) fails the job at once,
+// and the engine's Failed hook reports it to the staff channel (or the
+// psychologists), so an admin can fix the group before members miss more.
+func (s *Meetings) postFailed(_ context.Context, g *hearth.Group, m *hearth.Meeting, j *hearth.Job, err error) error {
+	if hearth.Failure(err) != hearth.FailRetry {
+		s.Log.Error("unable to post in a group's channel", "group", g.ID, "meeting", m.ID, "channel", g.ChannelID, "job", j.ID, "kind", string(j.Kind), "error", err)
 	}
 	return err
 }
 
-// staff posts the content-free channel-problem notice in the staff channel.
+// Deadline is the engine's retry deadline of meeting work: a reminder, its
+// DMs and the start post are not retried past the meeting's start +
+// CatchUp, when they no longer help anyone. Zero for other work.
+func (s *Meetings) Deadline(ctx context.Context, j *hearth.Job) time.Time {
+	switch j.Kind {
+	case hearth.JobMeetingReminder, hearth.JobMeetingDM, hearth.JobMeetingStart:
+	default:
+		return time.Time{}
+	}
+	m, err := s.Store.Meeting(ctx, j.MeetingID)
+	if err != nil {
+		return time.Time{}
+	}
+	return m.StartsAt.Add(s.CatchUp)
+}
+
+// staff posts the content-free channel-problem notice (queued by older
+// versions; new reports are hearth.JobFailureReport).
 func (s *Meetings) staff(ctx context.Context, j *hearth.Job) (string, error) {
 	_, g, err := s.load(ctx, j)
 	if err != nil {

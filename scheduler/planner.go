@@ -2,6 +2,8 @@ package scheduler
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -17,6 +19,8 @@ type PlannerStore interface {
 	hearth.MeetingStore
 	hearth.PlanStore
 	hearth.JobStore
+	// Audit records who skipped a meeting.
+	Audit(ctx context.Context, e hearth.AuditEntry) error
 }
 
 // planChunk is how many meetings one planning transaction stores: with
@@ -114,8 +118,9 @@ func (p *Planner) PlanAll(ctx context.Context) (PlanStats, error) {
 		if len(batchPlans) == 0 {
 			return
 		}
+		why := "plan:" + token() // one event sync per server and transaction
 		created, err := p.Store.PlanMeetings(ctx, batch, func(m *hearth.Meeting) []*hearth.Job {
-			return p.newMeetingJobs(m, byID[m.GroupID], now)
+			return p.newMeetingJobs(m, byID[m.GroupID], now, why)
 		})
 		if err == nil {
 			err = p.Store.SaveMeetingPlans(ctx, batchPlans...)
@@ -191,11 +196,18 @@ func (p *Planner) schedule(g *hearth.Group, key string) (hearth.Schedule, error)
 }
 
 // newMeetingJobs is the work of a newly planned meeting: its timed jobs,
-// the psychologists' pre-meeting brief and the publication of its Discord
-// event.
-func (p *Planner) newMeetingJobs(m *hearth.Meeting, g *hearth.Group, now time.Time) []*hearth.Job {
+// the psychologists' pre-meeting brief and a sync of its server's events,
+// keyed by why, so one planning pass asks each server for one sync.
+func (p *Planner) newMeetingJobs(m *hearth.Meeting, g *hearth.Group, now time.Time, why string) []*hearth.Job {
 	jobs := append(hearth.MeetingJobs(m, g, now), hearth.BriefJobs(m, g, p.BriefBefore, now)...)
-	return append(jobs, hearth.MeetingEventJob(m, g, now, hearth.MeetingKey(m.ID, "event")))
+	return append(jobs, hearth.EventsJob(g.GuildID, now, why))
+}
+
+// token returns a short random string that makes a job key unique.
+func token() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b)
 }
 
 // Replan brings a group's future meetings and their jobs in line with its
@@ -259,8 +271,14 @@ func (p *Planner) replan(ctx context.Context, g *hearth.Group, now time.Time) er
 			fresh = append(fresh, &hearth.Meeting{GroupID: g.ID, StartsAt: t, EndsAt: t.Add(g.Length())})
 		}
 	}
-	created, err := p.Store.PlanMeetings(ctx, fresh, func(m *hearth.Meeting) []*hearth.Job { return p.newMeetingJobs(m, g, now) })
+	why := "replan:" + token()
+	created, err := p.Store.PlanMeetings(ctx, fresh, func(m *hearth.Meeting) []*hearth.Job { return p.newMeetingJobs(m, g, now, why) })
 	if err != nil {
+		return err
+	}
+	// Kept meetings may have moved, and the name or channel changed: the
+	// sync edits the events that now say something else.
+	if err := p.Store.EnqueueJobs(ctx, hearth.EventsJob(g.GuildID, now, why)); err != nil {
 		return err
 	}
 	if err := p.Store.SaveMeetingPlans(ctx, &hearth.MeetingPlan{GroupID: g.ID, Key: hearth.PlanKey(g), Until: until}); err != nil {
@@ -312,8 +330,8 @@ func cancelPosts(ctx context.Context, jobs hearth.JobStore, meetingID int64) err
 }
 
 // resync brings a kept meeting in line: its end follows the group's
-// length, its pending reminder, start and end jobs are exactly the ones
-// the current settings ask for, and its event is updated.
+// length, and its pending reminder, start and end jobs are exactly the ones
+// the current settings ask for. (Its event follows in replan's event sync.)
 func (p *Planner) resync(ctx context.Context, g *hearth.Group, m *hearth.Meeting, now time.Time, pending []*hearth.Job) error {
 	if end := m.StartsAt.Add(g.Length()); !m.EndsAt.Equal(end) {
 		updated, err := p.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
@@ -359,11 +377,6 @@ func (p *Planner) resync(ctx context.Context, g *hearth.Group, m *hearth.Meeting
 		w.Key = key
 		add = append(add, w)
 	}
-	key, err := freeKey(ctx, p.Store, hearth.MeetingKey(m.ID, "event"))
-	if err != nil {
-		return err
-	}
-	add = append(add, hearth.MeetingEventJob(m, g, now, key))
 	return p.Store.EnqueueJobs(ctx, add...)
 }
 

@@ -33,6 +33,8 @@ type jobRow struct {
 	Result     string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// FailingSince is when the first try failed; NULL before.
+	FailingSince sql.NullTime
 }
 
 func (jobRow) TableName() string { return "jobs" }
@@ -44,7 +46,7 @@ func (r *jobRow) domain() *hearth.Job {
 		LeaseOwner: r.LeaseOwner, LeaseUntil: fromNull(r.LeaseUntil), LastError: r.LastError,
 		GuildID: r.GuildID, GroupID: r.GroupID, MeetingID: r.MeetingID, AlertID: r.AlertID,
 		UserID: r.UserID, Arg: r.Arg, Result: r.Result,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), FailingSince: fromNull(r.FailingSince),
 	}
 }
 
@@ -191,11 +193,12 @@ func (db *DB) FinishJob(ctx context.Context, id int64, owner string, status hear
 }
 
 // RetryJob releases a job owner holds to run again at due, counting the
-// attempt and recording the error. A job owner no longer holds is ECONFLICT.
+// attempt, recording the error and, on the first failure, when the job
+// began to fail. A job owner no longer holds is ECONFLICT.
 func (db *DB) RetryJob(ctx context.Context, id int64, owner string, due time.Time, lastError string) error {
 	return db.held(ctx, id, owner, map[string]any{
 		"attempts": gorm.Expr("attempts + 1"), "due_at": utc(due), "last_error": lastError,
-		"lease_owner": "", "lease_until": nil,
+		"lease_owner": "", "lease_until": nil, "failing_since": gorm.Expr("COALESCE(failing_since, ?)", db.now()),
 	})
 }
 

@@ -21,6 +21,8 @@ type meetingRow struct {
 	Status   string
 	OneOff   bool
 	EventID  string
+	EventOff bool
+	EventSig string
 	Rota     string // JSON of hearth.Rota; empty before it is fixed
 }
 
@@ -30,6 +32,7 @@ func newMeetingRow(m *hearth.Meeting) (*meetingRow, error) {
 	row := &meetingRow{
 		ID: m.ID, GroupID: m.GroupID, StartsAt: utc(m.StartsAt), EndsAt: utc(m.EndsAt),
 		Status: string(m.Status), OneOff: m.OneOff, EventID: m.EventID,
+		EventOff: m.EventOff, EventSig: m.EventSig,
 	}
 	if row.Status == "" {
 		row.Status = string(hearth.MeetingScheduled)
@@ -48,6 +51,7 @@ func (r *meetingRow) domain() (*hearth.Meeting, error) {
 	m := &hearth.Meeting{
 		ID: r.ID, GroupID: r.GroupID, StartsAt: r.StartsAt.UTC(), EndsAt: r.EndsAt.UTC(),
 		Status: hearth.MeetingStatus(r.Status), OneOff: r.OneOff, EventID: r.EventID,
+		EventOff: r.EventOff, EventSig: r.EventSig,
 	}
 	if r.Rota != "" {
 		m.Rota = new(hearth.Rota)
@@ -247,4 +251,31 @@ func (db *DB) MeetingsBetween(ctx context.Context, groupID int64, from, to time.
 		return nil, fmt.Errorf("read meetings: %w", err)
 	}
 	return meetingsOf(rows)
+}
+
+// EventMeetings returns what a sync of a guild's scheduled events needs:
+// every meeting of the guild's groups with a published event that has not
+// ended at now (cancelled ones included, whose event is to be deleted), and
+// the first limit scheduled meetings starting after now that have no event
+// and may get one, earliest first.
+func (db *DB) EventMeetings(ctx context.Context, guildID string, now time.Time, limit int) (published, unpublished []*hearth.Meeting, err error) {
+	g := db.gorm.WithContext(ctx)
+	groups := g.Model(&groupRow{}).Select("id").Where("guild_id = ?", guildID)
+	var pub, unpub []meetingRow
+	err = g.Where("group_id IN (?) AND event_id <> '' AND ends_at > ?", groups, utc(now)).
+		Order("starts_at, id").Find(&pub).Error
+	if err == nil && limit > 0 {
+		err = g.Where("group_id IN (?) AND status = ? AND starts_at > ? AND event_id = '' AND NOT event_off", groups, hearth.MeetingScheduled, utc(now)).
+			Order("starts_at, id").Limit(limit).Find(&unpub).Error
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read event meetings: %w", err)
+	}
+	if published, err = meetingsOf(pub); err != nil {
+		return nil, nil, err
+	}
+	if unpublished, err = meetingsOf(unpub); err != nil {
+		return nil, nil, err
+	}
+	return published, unpublished, nil
 }

@@ -200,6 +200,18 @@ var migrations = []migration{
 		`ALTER TABLE alerts ADD COLUMN has_note BOOLEAN NOT NULL DEFAULT FALSE`,
 		`UPDATE alerts SET has_note = TRUE WHERE note <> ''`,
 	}},
+	// A meeting's Discord event: event_off marks one never to publish again
+	// (an admin ended or deleted it, or Discord refused it for good);
+	// event_sig is what the published event says, so a sync edits only the
+	// events whose meeting changed.
+	// jobs.failing_since: when a job's first try failed, so the engine
+	// stops retrying 24 hours after it began to fail (not after it was
+	// planned, which may be weeks before it was due).
+	{12, "meeting events: left alone, and what the published one says; when a job began to fail", []string{
+		`ALTER TABLE meetings ADD COLUMN event_off BOOLEAN NOT NULL DEFAULT FALSE`,
+		`ALTER TABLE meetings ADD COLUMN event_sig TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE jobs ADD COLUMN failing_since {ts}`,
+	}},
 	// Running the meeting (SPEC §12). Presence is kept as intervals, one
 	// row per stay in the voice channel around a meeting, and at most one
 	// open interval per member and meeting (the partial unique index), so

@@ -82,7 +82,7 @@ func TestDB_PlanMeetings_ManyJobs(t *testing.T) {
 			ms = append(ms, &hearth.Meeting{GroupID: g.ID, StartsAt: s, EndsAt: s.Add(g.Length())})
 		}
 		jobs := func(m *hearth.Meeting) []*hearth.Job {
-			js := append(hearth.MeetingJobs(m, g, testNow), hearth.MeetingEventJob(m, g, testNow, hearth.MeetingKey(m.ID, "event")))
+			js := append(hearth.MeetingJobs(m, g, testNow), &hearth.Job{Kind: hearth.JobMeetingNotice, Key: hearth.MeetingKey(m.ID, "notice"), DueAt: testNow, GuildID: "guild", GroupID: g.ID, MeetingID: m.ID})
 			// A key that exists is skipped, in the same statement or not.
 			return append(js, &hearth.Job{Kind: hearth.JobMeetingEvent, Key: "shared", DueAt: testNow, GroupID: g.ID, MeetingID: m.ID})
 		}

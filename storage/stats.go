@@ -20,7 +20,7 @@ import (
 func (db *DB) QueueStats(ctx context.Context, now time.Time, late time.Duration) (hearth.QueueStats, error) {
 	now = utc(now)
 	g := db.gorm.WithContext(ctx)
-	var due, lateN, failed int64
+	var due, lateN, failed, failedAlerts int64
 	var oldest sql.NullTime
 	delivery := func() *gorm.DB {
 		return g.Model(&jobRow{}).Where("status = ? AND priority <= ?", hearth.JobPending, hearth.PriorityReminder)
@@ -39,10 +39,13 @@ func (db *DB) QueueStats(ctx context.Context, now time.Time, late time.Duration)
 	if err == nil {
 		err = g.Model(&jobRow{}).Where("status = ?", hearth.JobFailed).Count(&failed).Error
 	}
+	if err == nil && failed > 0 {
+		err = g.Model(&jobRow{}).Where("status = ? AND priority = ?", hearth.JobFailed, hearth.PriorityAlert).Count(&failedAlerts).Error
+	}
 	if err != nil {
 		return hearth.QueueStats{}, fmt.Errorf("queue stats: %w", err)
 	}
-	return hearth.QueueStats{Due: int(due), Late: int(lateN), OldestDue: fromNull(oldest), Failed: int(failed)}, nil
+	return hearth.QueueStats{Due: int(due), Late: int(lateN), OldestDue: fromNull(oldest), Failed: int(failed), FailedAlerts: int(failedAlerts)}, nil
 }
 
 // AlertStats counts the alerts not yet resolved, and those nobody has

@@ -41,7 +41,7 @@ func TestDB_QueueStats(t *testing.T) {
 			}
 			got, err := db.QueueStats(ctx, testNow, time.Minute)
 			noErr(t, err)
-			want := hearth.QueueStats{Due: 3, Late: 1, OldestDue: testNow.Add(-5 * time.Minute), Failed: 1}
+			want := hearth.QueueStats{Due: 3, Late: 1, OldestDue: testNow.Add(-5 * time.Minute), Failed: 1, FailedAlerts: 1} // priority 0: alert work
 			if got != want {
 				t.Fatalf("stats = %+v, want %+v", got, want)
 			}

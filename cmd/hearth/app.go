@@ -87,7 +87,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "hearth %s: %v\n", args[0], err)
 		var ge *bot.GatewayError
 		var ke *storage.KeyError
-		if errors.As(err, &ge) || errors.As(err, &ke) {
+		var le *errLocked
+		if errors.As(err, &ge) || errors.As(err, &ke) || errors.As(err, &le) {
 			return exitConfig
 		}
 		return 1

@@ -15,6 +15,11 @@ func (m *Main) runRekey(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(cfg.Log, m.Stderr)
+	unlock, err := lockDatabase(cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	db, err := openDB(ctx, cfg, nil, log)
 	if err != nil {
 		return err

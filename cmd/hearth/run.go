@@ -17,6 +17,11 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 	}
 	log := newLogger(cfg.Log, m.Stderr)
 	slog.SetDefault(log)
+	unlock, err := lockDatabase(cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	app, err := NewApp(ctx, cfg, AppOptions{Logger: log})
 	if err != nil {
 		return err
@@ -32,6 +37,11 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(cfg.Log, m.Stderr)
+	unlock, err := lockDatabase(cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	db, err := openDB(ctx, cfg, nil, log)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -188,6 +189,24 @@ func TestSchedule_Skip(t *testing.T) {
 		evs := h.waitEvents(1)
 		if !evs[0].ScheduledStartTime.Equal(firstMeeting.Add(7 * 24 * time.Hour)) {
 			t.Errorf("the remaining event starts %s", evs[0].ScheduledStartTime)
+		}
+		// One writer per server's events: each event was created once, and
+		// only the skipped meeting's was deleted, once.
+		h.settle()
+		answered := func(method, path string) int {
+			n := 0
+			for _, c := range h.fake.CallsTo(method, path) {
+				if c.Status != http.StatusTooManyRequests {
+					n++
+				}
+			}
+			return n
+		}
+		if n := answered("POST", "/guilds/*/scheduled-events"); n != 2 {
+			t.Errorf("%d events created for two meetings", n)
+		}
+		if n := answered("DELETE", "/guilds/*/scheduled-events/*"); n != 1 {
+			t.Errorf("%d events deleted for one skipped meeting", n)
 		}
 	})
 	t.Run("PostsCancelled", func(t *testing.T) {

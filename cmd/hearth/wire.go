@@ -112,7 +112,7 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Alerts = &hearth.AlertService{Store: db, Config: cfg.Alerts, Now: o.Now, Wake: a.Engine.Wake}
 	a.Planner.BriefBefore = cfg.Meetings.BriefBefore
 	a.Presence = &scheduler.Presence{Store: db, Now: o.Now, PresentFor: time.Duration(cfg.Meetings.PresentMinutes) * time.Minute, Log: o.Logger}
-	svc := &commands.Service{Store: db, Config: cfg, Alerts: a.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger, VoiceChanged: a.Presence.Forget}
+	svc := &commands.Service{Store: db, Config: cfg, Alerts: a.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Skip: a.Planner.Skip, Log: o.Logger, VoiceChanged: a.Presence.Forget}
 	svc.Register(a.Router)
 	a.Bot, err = bot.New(bot.Options{
 		Discord:    cfg.Discord,
@@ -144,6 +144,16 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	meetings.Register()
 	briefs := &scheduler.Briefs{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
 	briefs.Register()
+	a.Engine.DefaultMaxAttempts = cfg.Scheduler.MaxAttempts
+	a.Engine.Deadline = meetings.Deadline
+	failures := &scheduler.Failures{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
+	if a.Monitor != nil {
+		failures.Count = func(kind hearth.JobKind, exhausted bool) { a.Monitor.JobFailed(string(kind), exhausted) }
+	}
+	failures.Register()
+	a.Engine.Failed = failures.Report
+	events := &scheduler.Events{Engine: a.Engine, Store: db, Discord: a.Bot, Max: cfg.Scheduler.MaxEvents, Log: o.Logger}
+	events.Register()
 	return a, nil
 }
 
