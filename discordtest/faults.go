@@ -15,6 +15,9 @@ type faults struct {
 	window      []time.Time // admitted requests in the global limiter's last second
 	rateLimited int
 	chaos       chaos
+	buckets     map[string]*routeBucket // per-route limits, ratelimit.go
+	dmOpens     []time.Time             // DM channels opened in the last window
+	dmRefused   int
 }
 
 type restFault struct {
@@ -101,9 +104,9 @@ func (s *Server) CloseDMs(userID string) {
 	s.closedDMs[userID] = true
 }
 
-// RateLimited is the number of 429s the global limiter has served, so a
-// benchmark can assert that the bot stayed under the limit. Injected
-// RateLimitNext answers are not counted.
+// RateLimited is the number of 429s the global and per-route limiters have
+// served, so a benchmark can assert that the bot stayed under the limits.
+// Injected RateLimitNext answers are not counted.
 func (s *Server) RateLimited() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

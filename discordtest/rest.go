@@ -159,6 +159,10 @@ func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
 	if resp == nil && !public {
 		resp = s.admitLocked()
 	}
+	var limitHeaders http.Header
+	if resp == nil {
+		limitHeaders, resp = s.routeAdmitLocked(rt, params)
+	}
 	if resp == nil {
 		resp = s.takeFaultLocked(r.Method, segs)
 	}
@@ -185,7 +189,13 @@ func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
 		}
 	}
 	if resp == nil {
+		s.tickEventsLocked()
 		resp = rt.handler(req)
+	}
+	for k, v := range limitHeaders { // an injected 429 keeps its own
+		if _, set := resp.header[k]; !set {
+			resp.header[k] = v
+		}
 	}
 	call.Status, call.Response = resp.status, resp.body
 	s.calls = append(s.calls, call)
@@ -265,6 +275,11 @@ func (s *Server) createDM(r *request) *response {
 	}
 	if _, found := s.users[body.RecipientID]; !found {
 		return apiError(http.StatusBadRequest, 50035, "Invalid Form Body")
+	}
+	if _, open := s.dmByUser[body.RecipientID]; !open {
+		if resp := s.dmOpenLocked(); resp != nil {
+			return resp
+		}
 	}
 	return ok(s.dmChannelLocked(body.RecipientID))
 }
