@@ -158,11 +158,20 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 
 // Open connects to the gateway, waits for READY and registers every command
 // definition in one bulk overwrite (in guild_id when set, else globally).
+// Discord's transient failures on the way (a network error, a 5xx or a 429
+// on GET /gateway, a gateway close a reconnect can fix, the same on
+// registration) are retried with backoff honouring retry_after, until ctx
+// ends: under a process manager an exit would be a crash loop, and alerts
+// raised meanwhile would wait. What no restart can fix comes back as a
+// *GatewayError or *RefusedError.
 func (b *Bot) Open(ctx context.Context) error {
-	if err := b.s.Open(); err != nil {
-		if ge := gatewayError(err); ge != nil {
-			b.log.Error("gateway closed for good", "code", ge.Code)
+	if err := b.openGateway(ctx); err != nil {
+		var ge *GatewayError
+		if errors.As(err, &ge) {
 			return ge
+		}
+		if errors.As(err, new(*RefusedError)) {
+			return err
 		}
 		return fmt.Errorf("open gateway: %w", err)
 	}
@@ -172,39 +181,13 @@ func (b *Bot) Open(ctx context.Context) error {
 		b.closing.Store(true)
 		return errors.Join(fmt.Errorf("wait for ready: %w", ctx.Err()), b.s.Close())
 	}
-	if err := b.syncCommandsRetrying(ctx); err != nil {
+	if err := b.retryStart(ctx, "command registration", func() error { return b.SyncCommands(ctx) }); err != nil {
 		// Closing fires a disconnect; without this the reconnect loop
 		// would bring the gateway of a failed start back.
 		b.closing.Store(true)
 		return errors.Join(err, b.s.Close())
 	}
 	return nil
-}
-
-// syncCommandsRetrying registers the commands, retrying while Discord answers
-// with a 5xx or 429 (a passing fault must not stop a start: a crash loop
-// would spend identifies) until it works, fails for good, or ctx ends.
-func (b *Bot) syncCommandsRetrying(ctx context.Context) error {
-	wait := time.Second
-	for {
-		err := b.SyncCommands(ctx)
-		if err == nil || hearth.Failure(err) != hearth.FailRetry {
-			return err
-		}
-		var se *hearth.SendError
-		if errors.As(err, &se) && se.RetryAfter > wait {
-			wait = se.RetryAfter
-		}
-		b.log.Warn("unable to register commands; retrying", "error", err, "in", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		}
-		wait = min(2*wait, 30*time.Second)
-	}
 }
 
 // AppID returns the application id learnt from READY.

@@ -26,6 +26,8 @@ type restFault struct {
 	status     int
 	retryAfter time.Duration
 	global     bool
+	code       int // Discord's JSON error code, with message; 0: none
+	message    string
 	left       int
 }
 
@@ -85,6 +87,15 @@ func (s *Server) FailNext(method, pathPattern string, status, n int) {
 	s.restFaults = append(s.restFaults, &restFault{method: method, pattern: splitPath(normalizePath(pathPattern)), status: status, left: n})
 }
 
+// RefuseNext answers the next n requests whose method (empty: any) and path
+// match with Discord's error body {"code": code, "message": message} and
+// status, e.g. 403 and 40003, or 400 and 30038.
+func (s *Server) RefuseNext(method, pathPattern string, status, code int, message string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.restFaults = append(s.restFaults, &restFault{method: method, pattern: splitPath(normalizePath(pathPattern)), status: status, code: code, message: message, left: n})
+}
+
 // RateLimitNext answers the next n requests matching pathPattern with 429,
 // the JSON body and headers Discord uses; global marks it as the global limit.
 func (s *Server) RateLimitNext(pathPattern string, retryAfter time.Duration, global bool, n int) {
@@ -125,6 +136,9 @@ func (s *Server) takeFaultLocked(method string, path []string) *response {
 		}
 		if f.status == http.StatusTooManyRequests {
 			return rateLimitResponse(f.retryAfter, f.global)
+		}
+		if f.code != 0 {
+			return apiError(f.status, f.code, f.message)
 		}
 		return apiError(f.status, 0, strconv.Itoa(f.status)+": "+http.StatusText(f.status))
 	}

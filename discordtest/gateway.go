@@ -24,6 +24,7 @@ type gateway struct {
 	silenceACK        bool
 	heartbeatTimeouts int
 	refusal           *gatewayRefusal // see CloseGateway
+	refusals          int
 }
 
 type gwSession struct {
