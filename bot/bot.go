@@ -29,8 +29,11 @@ type Options struct {
 	DeferAfter time.Duration
 	// Transport is the base HTTP transport; http.DefaultTransport if nil.
 	Transport http.RoundTripper
-	// Rate is the outbound requests per second; DefaultRate if zero.
-	Rate int
+	// Rate is the outbound requests per second, sustained; DefaultRate if
+	// zero. Burst is how many may go at once after a pause; DefaultBurst if
+	// zero. Keep Rate + Burst under Discord's 50 per second.
+	Rate  int
+	Burst int
 	// Observer is told of every interaction and REST response; nil
 	// observes nothing.
 	Observer Observer
@@ -99,12 +102,15 @@ func New(o Options) (*Bot, error) {
 	if o.Rate <= 0 {
 		o.Rate = DefaultRate
 	}
+	if o.Burst <= 0 {
+		o.Burst = DefaultBurst
+	}
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
 	}
 	// Every REST call has a deadline, counted from when the request leaves
 	// the outbound queue (an http.Client timeout would count the wait too).
-	s.Client = &http.Client{Transport: &limitTransport{lim: newLimiter(o.Rate), timeout: o.Discord.RequestTimeout, next: rt, observe: o.Observer.RESTResponse}}
+	s.Client = &http.Client{Transport: &limitTransport{lim: newLimiter(float64(o.Rate), o.Burst), timeout: o.Discord.RequestTimeout, next: rt, observe: o.Observer.RESTResponse}}
 	// discordgo would otherwise sleep and retry a 429 without bound; hearth
 	// decides itself when to try again.
 	s.ShouldRetryOnRateLimit = false

@@ -356,11 +356,11 @@ func choiceLimits(raw []byte, typ discordgo.ApplicationCommandOptionType) *formE
 			}
 		case discordgo.ApplicationCommandOptionInteger:
 			if !isNumber || num != math.Trunc(num) || strings.ContainsAny(v, ".eE") {
-				return &formError{path: at + ".value", code: "NUMBER_TYPE_COERCE", msg: fmt.Sprintf("Value %q is not int.", v)}
+				return &formError{path: at + ".value", code: "NUMBER_TYPE_COERCE", msg: fmt.Sprintf("Value %s is not int.", v)}
 			}
 		case discordgo.ApplicationCommandOptionNumber:
 			if !isNumber {
-				return &formError{path: at + ".value", code: "NUMBER_TYPE_COERCE", msg: fmt.Sprintf("Value %q is not a valid number.", v)}
+				return &formError{path: at + ".value", code: "NUMBER_TYPE_COERCE", msg: fmt.Sprintf("Value %s is not a valid number.", v)}
 			}
 		}
 	}
