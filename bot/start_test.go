@@ -50,7 +50,9 @@ func TestBot_OpenRetriesTransient(t *testing.T) {
 		{"GatewayServerError", func(s *discordtest.Server) { s.FailNext("GET", "/gateway", 503, 2) }, 2 * time.Second},
 		{"GatewayRateLimited", func(s *discordtest.Server) { s.RateLimitNext("/gateway", 1500*time.Millisecond, false, 1) }, 1500 * time.Millisecond},
 		{"IdentifyClosed", func(s *discordtest.Server) { s.CloseGateway(4000, "Unknown error."); go reopenAfterFirstTry(s) }, time.Second},
-		{"CommandsRateLimited", func(s *discordtest.Server) { s.RateLimitNext("/applications/*/commands", 1200*time.Millisecond, false, 1) }, 1200 * time.Millisecond},
+		{"CommandsRateLimited", func(s *discordtest.Server) {
+			s.RateLimitNext("/applications/*/commands", 1200*time.Millisecond, false, 1)
+		}, 1200 * time.Millisecond},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
