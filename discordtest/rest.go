@@ -157,11 +157,15 @@ func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
 		resp = apiError(http.StatusUnauthorized, 0, "401: Unauthorized")
 	}
 	if resp == nil && !public {
-		resp = s.admitLocked()
+		if resp = s.admitLocked(); resp != nil {
+			s.t.Logf("discordtest: global rate limit: %s %s answered 429", r.Method, path)
+		}
 	}
 	var limitHeaders http.Header
 	if resp == nil {
-		limitHeaders, resp = s.routeAdmitLocked(rt, params)
+		if limitHeaders, resp = s.routeAdmitLocked(rt, params); resp != nil {
+			s.t.Logf("discordtest: per-route rate limit: %s %s answered 429", r.Method, path)
+		}
 	}
 	if resp == nil {
 		resp = s.takeFaultLocked(r.Method, segs)
@@ -172,7 +176,7 @@ func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
 	s.mu.Unlock()
 
 	if resp == nil && s.schema != nil {
-		if msg := s.schema.validate(r, path, req); msg != "" {
+		if msg := s.schema.Validate(r, path, req.body); msg != "" {
 			s.report("discordtest: %s %s is not a request Discord accepts: %s", r.Method, path, msg)
 			resp = invalidForm(msg)
 		}

@@ -33,7 +33,7 @@ type Server struct {
 	cfg    config
 	hs     *httptest.Server
 	routes []route
-	schema *schemaValidator // nil when validation is off or unavailable
+	schema Validator // nil when validation is off or unavailable
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every change: a broadcast
@@ -97,12 +97,12 @@ func NewServer(t TB, opts ...Option) *Server {
 	s.users[s.AppID] = s.BotUser
 	s.routes = s.buildRoutes()
 	if cfg.validate {
-		v, err := loadSchema()
+		v, err := loadValidator()
 		switch {
 		case err != nil:
 			t.Errorf("discordtest: loading Discord OpenAPI schema: %v", err)
 		case v == nil:
-			t.Logf("discordtest: Discord OpenAPI schema not found; request validation skipped")
+			t.Logf("discordtest: no request validator (import discordtest/openapi, and see HEARTH_DISCORD_OPENAPI); request validation skipped")
 		default:
 			s.schema = v
 		}
