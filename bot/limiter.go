@@ -15,12 +15,15 @@ import (
 	"github.com/hearthbot/hearth"
 )
 
-// DefaultRate and DefaultBurst shape the outbound token bucket: 45 requests
-// a second sustained, and up to 4 at once after a pause. In any one second
-// that is at most 45 + 4 = 49 requests, under Discord's global limit of 50,
-// with one to spare for the jitter between leaving here and arriving there.
+// DefaultRate and DefaultBurst shape the outbound token bucket: 44 requests
+// a second sustained, and up to 4 at once after a pause (an alert's two DMs
+// and their DM channels). In any one second that is at most 44 + 4 = 48
+// requests, under Discord's global limit of 50, with two to spare for the
+// jitter between leaving here and arriving there (at 45 + 4 a loaded
+// machine's fake Discord counted 51 arrivals in a second, three times in a
+// 5,000-post burst).
 const (
-	DefaultRate  = 45
+	DefaultRate  = 44
 	DefaultBurst = 4
 )
 
