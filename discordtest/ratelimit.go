@@ -16,14 +16,16 @@ type routeBucket struct {
 }
 
 // routeKey names a request's bucket: the route and its top-level resource
-// (channel, guild, webhook or interaction), as Discord keys its limits.
+// (channel, guild, webhook and its token, or interaction), as Discord keys
+// its limits; an interaction's follow-ups share the application's webhook id,
+// so the token tells them apart.
 // The bucket hash sent to clients names the route alone.
 func routeKey(rt *route, params map[string]string) (key, hash string) {
 	h := fnv.New64a()
 	h.Write([]byte(rt.method + " " + strings.Join(rt.pattern, "/")))
 	hash = strconv.FormatUint(h.Sum64(), 16)
 	key = hash
-	for _, major := range []string{"channel_id", "guild_id", "webhook_id", "interaction_id"} {
+	for _, major := range []string{"channel_id", "guild_id", "webhook_id", "webhook_token", "interaction_id"} {
 		if v := params[major]; v != "" {
 			key += ":" + v
 		}
