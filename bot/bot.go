@@ -29,8 +29,11 @@ type Options struct {
 	DeferAfter time.Duration
 	// Transport is the base HTTP transport; http.DefaultTransport if nil.
 	Transport http.RoundTripper
-	// Rate is the outbound requests per second; DefaultRate if zero.
-	Rate int
+	// Rate is the outbound requests per second, sustained; DefaultRate if
+	// zero. Burst is how many may go at once after a pause; DefaultBurst if
+	// zero. Keep Rate + Burst under Discord's 50 per second.
+	Rate  int
+	Burst int
 	// Observer is told of every interaction and REST response; nil
 	// observes nothing.
 	Observer Observer
@@ -103,12 +106,15 @@ func New(o Options) (*Bot, error) {
 	if o.Rate <= 0 {
 		o.Rate = DefaultRate
 	}
+	if o.Burst <= 0 {
+		o.Burst = DefaultBurst
+	}
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
 	}
 	// Every REST call has a deadline, counted from when the request leaves
 	// the outbound queue (an http.Client timeout would count the wait too).
-	s.Client = &http.Client{Transport: &limitTransport{lim: newLimiter(o.Rate), timeout: o.Discord.RequestTimeout, next: rt, observe: o.Observer.RESTResponse}}
+	s.Client = &http.Client{Transport: &limitTransport{lim: newLimiter(float64(o.Rate), o.Burst), timeout: o.Discord.RequestTimeout, next: rt, observe: o.Observer.RESTResponse}}
 	// discordgo would otherwise sleep and retry a 429 without bound; hearth
 	// decides itself when to try again.
 	s.ShouldRetryOnRateLimit = false
@@ -171,11 +177,20 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 
 // Open connects to the gateway, waits for READY and registers every command
 // definition in one bulk overwrite (in guild_id when set, else globally).
+// Discord's transient failures on the way (a network error, a 5xx or a 429
+// on GET /gateway, a gateway close a reconnect can fix, the same on
+// registration) are retried with backoff honouring retry_after, until ctx
+// ends: under a process manager an exit would be a crash loop, and alerts
+// raised meanwhile would wait. What no restart can fix comes back as a
+// *GatewayError or *RefusedError.
 func (b *Bot) Open(ctx context.Context) error {
-	if err := b.s.Open(); err != nil {
-		if ge := gatewayError(err); ge != nil {
-			b.log.Error("gateway closed for good", "code", ge.Code)
+	if err := b.openGateway(ctx); err != nil {
+		var ge *GatewayError
+		if errors.As(err, &ge) {
 			return ge
+		}
+		if errors.As(err, new(*RefusedError)) {
+			return err
 		}
 		return fmt.Errorf("open gateway: %w", err)
 	}
@@ -185,39 +200,13 @@ func (b *Bot) Open(ctx context.Context) error {
 		b.closing.Store(true)
 		return errors.Join(fmt.Errorf("wait for ready: %w", ctx.Err()), b.s.Close())
 	}
-	if err := b.syncCommandsRetrying(ctx); err != nil {
+	if err := b.retryStart(ctx, "command registration", func() error { return b.SyncCommands(ctx) }); err != nil {
 		// Closing fires a disconnect; without this the reconnect loop
 		// would bring the gateway of a failed start back.
 		b.closing.Store(true)
 		return errors.Join(err, b.s.Close())
 	}
 	return nil
-}
-
-// syncCommandsRetrying registers the commands, retrying while Discord answers
-// with a 5xx or 429 (a passing fault must not stop a start: a crash loop
-// would spend identifies) until it works, fails for good, or ctx ends.
-func (b *Bot) syncCommandsRetrying(ctx context.Context) error {
-	wait := time.Second
-	for {
-		err := b.SyncCommands(ctx)
-		if err == nil || hearth.Failure(err) != hearth.FailRetry {
-			return err
-		}
-		var se *hearth.SendError
-		if errors.As(err, &se) && se.RetryAfter > wait {
-			wait = se.RetryAfter
-		}
-		b.log.Warn("unable to register commands; retrying", "error", err, "in", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		}
-		wait = min(2*wait, 30*time.Second)
-	}
 }
 
 // AppID returns the application id learnt from READY.

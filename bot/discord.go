@@ -26,6 +26,16 @@ const (
 	codeCannotDMUnavailable = 50278 // "Cannot send messages to this user due to having no mutual guilds"
 )
 
+// rateStyleCodes are refusals that are rate limits whatever their HTTP
+// status (40003 comes with a 403): trying again later succeeds.
+var rateStyleCodes = map[int]bool{
+	20016:  true, // slowmode
+	20028:  true, // a channel's write rate limit
+	40003:  true, // opening DMs too fast
+	40062:  true, // a service resource is rate limited
+	130000: true, // API resource overloaded
+}
+
 // DMChannel implements hearth.Discord. A user's DM channel never changes,
 // so it is asked of Discord once per process.
 func (b *Bot) DMChannel(ctx context.Context, userID string) (string, error) {
@@ -174,6 +184,8 @@ func classify(err error) error {
 		}
 		se := &hearth.SendError{Status: status, Code: code, Err: fmt.Errorf("discord rest error")}
 		switch {
+		case rateStyleCodes[code]:
+			se.Failure = hearth.FailRetry
 		case code == codeCannotDM || code == codeCannotDMUnavailable:
 			se.Failure = hearth.FailUnreachable
 		case code == codeUnknownChannel || code == codeUnknownMessage || code == codeUnknownRole || code == codeUnknownEvent:

@@ -4,36 +4,52 @@ import (
 	"container/heap"
 	"context"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/hearthbot/hearth"
 )
 
-// DefaultRate is the outbound request rate: under Discord's global limit of
-// 50 requests per second, with room for a burst of one.
-const DefaultRate = 48
+// DefaultRate and DefaultBurst shape the outbound token bucket: 44 requests
+// a second sustained, and up to 4 at once after a pause (an alert's two DMs
+// and their DM channels). In any one second that is at most 44 + 4 = 48
+// requests, under Discord's global limit of 50, with two to spare for the
+// jitter between leaving here and arriving there (at 45 + 4 a loaded
+// machine's fake Discord counted 51 arrivals in a second, three times in a
+// 5,000-post burst).
+const (
+	DefaultRate  = 44
+	DefaultBurst = 4
+)
 
-// limiter spaces outbound REST requests at a fixed rate for the whole
-// process and, when requests wait, serves the lowest priority number first
-// (alert work before meeting posts before reminders). Interaction callbacks
-// and webhooks are not subject to Discord's global limit and pass straight
-// through. Only the head of the queue sleeps on a timer; the others wait to
-// be released or for the head to change.
+// limiter paces outbound REST requests for the whole process with a token
+// bucket (golang.org/x/time/rate): a request finding a token goes at once,
+// so an alert's few requests after a quiet spell are not spaced out; when
+// requests wait for tokens, the lowest priority number goes first (alert
+// work before meeting posts before reminders), in arrival order within a
+// priority. Interaction callbacks and webhooks are not subject to Discord's
+// global limit and pass straight through. Only the head of the queue sleeps
+// on a timer; the others wait to be released or for the head to change.
 type limiter struct {
-	interval time.Duration
+	tb  *rate.Limiter
+	now func() time.Time
 
 	mu      sync.Mutex
-	next    time.Time // earliest time the next request may start
 	waiting waitQueue
 	seq     uint64
 	changed chan struct{} // closed when the head of the queue changes
 }
 
-func newLimiter(perSecond int) *limiter {
-	return &limiter{interval: time.Second / time.Duration(perSecond), changed: make(chan struct{})}
+func newLimiter(perSecond float64, burst int) *limiter {
+	if burst < 1 {
+		burst = 1
+	}
+	return &limiter{tb: rate.NewLimiter(rate.Limit(perSecond), burst), now: time.Now, changed: make(chan struct{})}
 }
 
 type waiter struct {
@@ -65,6 +81,10 @@ func (q *waitQueue) Pop() any {
 // wait blocks until a request of priority prio may go, or ctx ends.
 func (l *limiter) wait(ctx context.Context, prio int) error {
 	l.mu.Lock()
+	if l.waiting.Len() == 0 && l.tb.AllowN(l.now(), 1) {
+		l.mu.Unlock() // nobody waiting and a token left: go now
+		return nil
+	}
 	w := &waiter{prio: prio, seq: l.seq, ready: make(chan struct{})}
 	l.seq++
 	heap.Push(&l.waiting, w)
@@ -72,23 +92,27 @@ func (l *limiter) wait(ctx context.Context, prio int) error {
 		l.headChanged()
 	}
 	for {
-		l.release(time.Now())
+		l.release(l.now())
 		select {
 		case <-w.ready:
 			l.mu.Unlock()
 			return nil
 		default:
 		}
-		var timer <-chan time.Time
+		var timer *time.Timer
+		var fire <-chan time.Time
 		if w.index == 0 {
-			timer = time.After(time.Until(l.next))
+			timer = time.NewTimer(l.untilToken(l.now()))
+			fire = timer.C
 		}
 		changed := l.changed
 		l.mu.Unlock()
 		select {
 		case <-w.ready:
+			stopTimer(timer)
 			return nil
 		case <-ctx.Done():
+			stopTimer(timer)
 			l.mu.Lock()
 			if w.index < 0 { // released meanwhile: go ahead
 				l.mu.Unlock()
@@ -102,21 +126,40 @@ func (l *limiter) wait(ctx context.Context, prio int) error {
 			l.mu.Unlock()
 			return ctx.Err()
 		case <-changed:
-		case <-timer:
+			stopTimer(timer)
+		case <-fire:
 		}
 		l.mu.Lock()
 	}
 }
 
-// release lets the head of the queue go when its slot has come. l.mu held.
-func (l *limiter) release(now time.Time) {
-	if l.waiting.Len() == 0 || now.Before(l.next) {
-		return
+func stopTimer(t *time.Timer) {
+	if t != nil {
+		t.Stop()
 	}
-	w := heap.Pop(&l.waiting).(*waiter)
-	l.next = now.Add(l.interval)
-	close(w.ready)
-	l.headChanged()
+}
+
+// release lets waiters go, head first, while there are tokens. l.mu held.
+func (l *limiter) release(now time.Time) {
+	released := false
+	for l.waiting.Len() > 0 && l.tb.TokensAt(now) >= 1 {
+		l.tb.AllowN(now, 1)
+		w := heap.Pop(&l.waiting).(*waiter)
+		close(w.ready)
+		released = true
+	}
+	if released {
+		l.headChanged()
+	}
+}
+
+// untilToken is how long until the bucket holds a whole token.
+func (l *limiter) untilToken(now time.Time) time.Duration {
+	need := 1 - l.tb.TokensAt(now)
+	if need <= 0 {
+		return 0
+	}
+	return time.Duration(math.Ceil(need / float64(l.tb.Limit()) * float64(time.Second)))
 }
 
 func (l *limiter) headChanged() {

@@ -2,8 +2,11 @@ package bot
 
 import "sync"
 
-// seenSet remembers the last n interaction ids, so an interaction Discord
-// delivers twice (a resume replay, a second shard) is answered once.
+// seenSet remembers the last n interaction ids, so an interaction delivered
+// twice to this process (a dispatch replayed after a RESUME, or
+// discordtest's Redeliver) is handled once. It is per process: two processes
+// on the same shard would each handle it, and Discord refuses the second
+// initial response (40060).
 type seenSet struct {
 	mu   sync.Mutex
 	ids  map[string]struct{}

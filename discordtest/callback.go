@@ -49,9 +49,18 @@ func (s *Server) interactionCallback(r *request) *response {
 	if err != nil {
 		return s.invalidLocked(r, http.StatusBadRequest, 50035, "data: "+err.Error())
 	}
-	if cb.Type == 4 || cb.Type == 7 {
-		if msg := b.check(cb.Type == 4, len(r.files)); msg != "" {
-			return s.invalidLocked(r, http.StatusBadRequest, 50035, msg)
+	switch cb.Type {
+	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
+		if resp := s.checkBodyLocked(r, b, cb.Type == discordgo.InteractionResponseChannelMessageWithSource, len(r.files)); resp != nil {
+			return resp
+		}
+	case discordgo.InteractionApplicationCommandAutocompleteResult:
+		if fe := choiceLimits(cb.Data, s.focusedOptionType(ix)); fe != nil {
+			return s.refuseLocked(r, fe)
+		}
+	case discordgo.InteractionResponseModal:
+		if fe := modalLimits(cb.Data); fe != nil {
+			return s.refuseLocked(r, fe)
 		}
 	}
 	switch cb.Type {
@@ -182,8 +191,8 @@ func (s *Server) editWebhookMessage(r *request) *response {
 	if err != nil {
 		return s.invalidLocked(r, http.StatusBadRequest, 50035, "body is not JSON: "+err.Error())
 	}
-	if msg := b.check(false, 0); msg != "" {
-		return s.invalidLocked(r, http.StatusBadRequest, 50035, msg)
+	if resp := s.checkBodyLocked(r, b, false, 0); resp != nil {
+		return resp
 	}
 	// Flags of an existing message cannot turn ephemeral on or off.
 	delete(b.keys, "flags")
@@ -217,8 +226,8 @@ func (s *Server) executeWebhook(r *request) *response {
 	if err != nil {
 		return s.invalidLocked(r, http.StatusBadRequest, 50035, "body is not JSON: "+err.Error())
 	}
-	if msg := b.check(true, len(r.files)); msg != "" {
-		return s.invalidLocked(r, http.StatusBadRequest, 50035, msg)
+	if resp := s.checkBodyLocked(r, b, true, len(r.files)); resp != nil {
+		return resp
 	}
 	m := b.msg
 	m.Flags &= discordgo.MessageFlagsEphemeral | discordgo.MessageFlagsSuppressEmbeds

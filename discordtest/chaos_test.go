@@ -27,7 +27,7 @@ func TestServer_FailRandomly(t *testing.T) {
 	}
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
-		srv := discordtest.NewServer(t, discordtest.WithoutValidation(), discordtest.WithGlobalRateLimit(0)) // fast, and only random 429s
+		srv := discordtest.NewServer(t, discordtest.WithoutValidation(), discordtest.WithGlobalRateLimit(0), discordtest.WithRouteRateLimit(0, 0)) // fast, and only random 429s
 		w := setup(srv)
 		srv.FailRandomly(0.10, 0.05, 7)
 		const n = 400

@@ -32,10 +32,22 @@ func (s *Server) ReopenGateway() {
 func (s *Server) refused(c *gwConn) bool {
 	s.mu.Lock()
 	r := s.refusal
+	if r != nil {
+		s.refusals++
+		s.notifyLocked()
+	}
 	s.mu.Unlock()
 	if r == nil {
 		return false
 	}
 	s.closeWith(c, r.code, r.text)
 	return true
+}
+
+// GatewayRefusals is the number of IDENTIFYs and RESUMEs closed by
+// CloseGateway so far.
+func (s *Server) GatewayRefusals() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refusals
 }

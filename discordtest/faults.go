@@ -15,6 +15,9 @@ type faults struct {
 	window      []time.Time // admitted requests in the global limiter's last second
 	rateLimited int
 	chaos       chaos
+	buckets     map[string]*routeBucket // per-route limits, ratelimit.go
+	dmOpens     []time.Time             // DM channels opened in the last window
+	dmRefused   int
 }
 
 type restFault struct {
@@ -23,7 +26,8 @@ type restFault struct {
 	status     int
 	retryAfter time.Duration
 	global     bool
-	code       int // Discord's JSON error code; 0 for a bare status
+	code       int // Discord's JSON error code, with message; 0: none
+	message    string
 	left       int
 }
 
@@ -83,6 +87,15 @@ func (s *Server) FailNext(method, pathPattern string, status, n int) {
 	s.restFaults = append(s.restFaults, &restFault{method: method, pattern: splitPath(normalizePath(pathPattern)), status: status, left: n})
 }
 
+// RefuseNext answers the next n requests whose method (empty: any) and path
+// match with Discord's error body {"code": code, "message": message} and
+// status, e.g. 403 and 40003, or 400 and 30038.
+func (s *Server) RefuseNext(method, pathPattern string, status, code int, message string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.restFaults = append(s.restFaults, &restFault{method: method, pattern: splitPath(normalizePath(pathPattern)), status: status, code: code, message: message, left: n})
+}
+
 // RateLimitNext answers the next n requests matching pathPattern with 429,
 // the JSON body and headers Discord uses; global marks it as the global limit.
 func (s *Server) RateLimitNext(pathPattern string, retryAfter time.Duration, global bool, n int) {
@@ -102,9 +115,9 @@ func (s *Server) CloseDMs(userID string) {
 	s.closedDMs[userID] = true
 }
 
-// RateLimited is the number of 429s the global limiter has served, so a
-// benchmark can assert that the bot stayed under the limit. Injected
-// RateLimitNext answers are not counted.
+// RateLimited is the number of 429s the global and per-route limiters have
+// served, so a benchmark can assert that the bot stayed under the limits.
+// Injected RateLimitNext answers are not counted.
 func (s *Server) RateLimited() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -124,7 +137,14 @@ func (s *Server) takeFaultLocked(method string, path []string) *response {
 		if f.status == http.StatusTooManyRequests {
 			return rateLimitResponse(f.retryAfter, f.global)
 		}
-		return apiError(f.status, f.code, strconv.Itoa(f.status)+": "+http.StatusText(f.status))
+		if f.code != 0 {
+			msg := f.message
+			if msg == "" {
+				msg = strconv.Itoa(f.status) + ": " + http.StatusText(f.status)
+			}
+			return apiError(f.status, f.code, msg)
+		}
+		return apiError(f.status, 0, strconv.Itoa(f.status)+": "+http.StatusText(f.status))
 	}
 	return nil
 }

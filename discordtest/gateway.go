@@ -17,13 +17,15 @@ import (
 // gateway is the server's websocket side: sessions outlive connections so a
 // client can RESUME and get the dispatches it missed, as on Discord.
 type gateway struct {
-	sessions   map[string]*gwSession
-	conns      map[*gwConn]struct{}
-	identifies int
-	resumes    int
-	heartbeats int
-	silenceACK bool
-	refusal    *gatewayRefusal // see CloseGateway
+	sessions          map[string]*gwSession
+	conns             map[*gwConn]struct{}
+	identifies        int
+	resumes           int
+	heartbeats        int
+	silenceACK        bool
+	heartbeatTimeouts int
+	refusal           *gatewayRefusal // see CloseGateway
+	refusals          int
 }
 
 type gwSession struct {
@@ -41,7 +43,8 @@ type gwConn struct {
 	out  chan []byte
 	done chan struct{}
 	once sync.Once
-	sess *gwSession // guarded by Server.mu
+	beat chan struct{} // a heartbeat arrived; see watchHeartbeats
+	sess *gwSession    // guarded by Server.mu
 }
 
 func (g *gateway) init() {
@@ -56,7 +59,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c := &gwConn{ws: ws, out: make(chan []byte, 4096), done: make(chan struct{})}
+	c := &gwConn{ws: ws, out: make(chan []byte, 4096), done: make(chan struct{}), beat: make(chan struct{}, 1)}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -68,7 +71,48 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	s.notifyLocked()
 	s.mu.Unlock()
 	go c.writeLoop()
+	go s.watchHeartbeats(c)
 	s.readLoop(c)
+}
+
+// heartbeatGrace is how long past two intervals the fake waits for a
+// heartbeat before closing the socket, so a loaded test machine's late
+// heartbeat is not taken for a dead client.
+const heartbeatGrace = time.Second
+
+// watchHeartbeats closes the connection with 4009 (session timed out) when
+// the client stops heartbeating, as Discord closes a zombie connection; the
+// session cannot be resumed. It runs on real time, like the client's timer.
+func (s *Server) watchHeartbeats(c *gwConn) {
+	limit := 2*s.cfg.heartbeat + heartbeatGrace
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.beat:
+			t.Reset(limit)
+		case <-c.done:
+			return
+		case <-t.C:
+			s.mu.Lock()
+			if c.sess != nil {
+				c.sess.dead = true
+			}
+			s.heartbeatTimeouts++
+			s.notifyLocked()
+			s.mu.Unlock()
+			s.closeWith(c, 4009, "Session timed out.")
+			return
+		}
+	}
+}
+
+// HeartbeatTimeouts is the number of connections the fake closed because
+// their heartbeats stopped.
+func (s *Server) HeartbeatTimeouts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.heartbeatTimeouts
 }
 
 func (c *gwConn) send(b []byte) {
@@ -134,6 +178,10 @@ func (s *Server) readLoop(c *gwConn) {
 		}
 		switch p.Op {
 		case 1:
+			select {
+			case c.beat <- struct{}{}:
+			default:
+			}
 			s.mu.Lock()
 			s.heartbeats++
 			if !s.silenceACK {

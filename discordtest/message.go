@@ -2,9 +2,7 @@ package discordtest
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -54,10 +52,11 @@ type messageBody struct {
 	keys         map[string]json.RawMessage
 	nonce        string
 	enforceNonce bool
+	raw          []byte
 }
 
 func parseMessageBody(raw []byte) (*messageBody, error) {
-	b := &messageBody{}
+	b := &messageBody{raw: raw}
 	if len(raw) == 0 {
 		return b, nil
 	}
@@ -78,15 +77,32 @@ func parseMessageBody(raw []byte) (*messageBody, error) {
 	return b, nil
 }
 
-// check applies Discord's rules that the OpenAPI document does not carry.
-func (b *messageBody) check(create bool, files int) string {
-	if n := utf8.RuneCountInString(b.msg.Content); n > maxContent {
-		return fmt.Sprintf("content: Must be %d or fewer in length (got %d).", maxContent, n)
+// check applies Discord's rules that the OpenAPI document does not carry
+// (limits.go). An empty new message is Discord's 50006, not a form error.
+func (b *messageBody) check(create bool, files int) *formError {
+	if fe := messageLimits(b.raw); fe != nil {
+		return fe
 	}
 	if create && b.msg.Content == "" && len(b.msg.Embeds) == 0 && len(b.msg.Components) == 0 && files == 0 && len(b.keys["poll"]) == 0 && len(b.keys["sticker_ids"]) < 3 {
-		return "Cannot send an empty message"
+		return &formError{code: emptyMessage, msg: "Cannot send an empty message"}
 	}
-	return ""
+	return nil
+}
+
+const emptyMessage = "EMPTY_MESSAGE"
+
+// checkBodyLocked answers a body that breaks a rule as Discord would, and
+// reports it; nil when the body is fine.
+func (s *Server) checkBodyLocked(r *request, b *messageBody, create bool, files int) *response {
+	fe := b.check(create, files)
+	switch {
+	case fe == nil:
+		return nil
+	case fe.code == emptyMessage:
+		return s.invalidLocked(r, http.StatusBadRequest, 50006, fe.msg)
+	default:
+		return s.refuseLocked(r, fe)
+	}
 }
 
 // apply lays the present keys of an edit body over a copy of m.
@@ -184,10 +200,8 @@ func (s *Server) createMessage(r *request) *response {
 	if err != nil {
 		return s.invalidLocked(r, http.StatusBadRequest, 50035, "body is not JSON: "+err.Error())
 	}
-	if msg := b.check(true, len(r.files)); msg == "Cannot send an empty message" {
-		return s.invalidLocked(r, http.StatusBadRequest, 50006, msg)
-	} else if msg != "" {
-		return s.invalidLocked(r, http.StatusBadRequest, 50035, msg)
+	if resp := s.checkBodyLocked(r, b, true, len(r.files)); resp != nil {
+		return resp
 	}
 	if ch.Type == discordgo.ChannelTypeDM {
 		if s.closedDMs[ch.Recipients[0].ID] {
@@ -235,8 +249,8 @@ func (s *Server) editMessage(r *request) *response {
 	if err != nil {
 		return s.invalidLocked(r, http.StatusBadRequest, 50035, "body is not JSON: "+err.Error())
 	}
-	if msg := b.check(false, 0); msg != "" {
-		return s.invalidLocked(r, http.StatusBadRequest, 50035, msg)
+	if resp := s.checkBodyLocked(r, b, false, 0); resp != nil {
+		return resp
 	}
 	return ok(messageJSON(s.editMessageLocked(sm, b, r.files)))
 }

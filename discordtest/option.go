@@ -6,13 +6,17 @@ import "time"
 type Option func(*config)
 
 type config struct {
-	heartbeat   time.Duration
-	now         func() time.Time
-	limiterNow  func() time.Time
-	globalLimit int
-	validate    bool
-	token       string
-	appID       string
+	heartbeat    time.Duration
+	now          func() time.Time
+	limiterNow   func() time.Time
+	globalLimit  int
+	routeLimit   int
+	routeWindow  time.Duration
+	dmOpenLimit  int
+	dmOpenWindow time.Duration
+	validate     bool
+	token        string
+	appID        string
 }
 
 func defaultConfig() config {
@@ -21,6 +25,8 @@ func defaultConfig() config {
 		now:         time.Now,
 		limiterNow:  time.Now,
 		globalLimit: 50,
+		routeLimit:  50,
+		routeWindow: time.Second,
 		validate:    true,
 		token:       "test-bot-token",
 	}
@@ -70,4 +76,23 @@ func WithToken(token string) Option {
 // generated snowflake.
 func WithAppID(id string) Option {
 	return func(c *config) { c.appID = id }
+}
+
+// WithRouteRateLimit sets each per-route bucket (a route and its channel,
+// guild, webhook or interaction) to limit requests per window, announced in
+// the X-RateLimit-* headers of every answer; a request past it gets 429 with
+// retry_after and scope "user". Discord does not publish its per-route
+// numbers (clients learn them from the headers); the default, 50 per second,
+// binds no client that also keeps the global limit, so tests that want a
+// per-route 429 set a smaller one. 0 turns the buckets and their headers off.
+func WithRouteRateLimit(limit int, window time.Duration) Option {
+	return func(c *config) { c.routeLimit, c.routeWindow = limit, window }
+}
+
+// WithDMOpenLimit makes POST /users/@me/channels answer 403 code 40003
+// ("You are opening direct messages too fast") once more than limit new DM
+// channels were opened within window, on the rate-limit clock. Discord has
+// such a limit but publishes no number, so it is off unless a test sets it.
+func WithDMOpenLimit(limit int, window time.Duration) Option {
+	return func(c *config) { c.dmOpenLimit, c.dmOpenWindow = limit, window }
 }

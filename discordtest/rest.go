@@ -157,7 +157,15 @@ func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
 		resp = apiError(http.StatusUnauthorized, 0, "401: Unauthorized")
 	}
 	if resp == nil && !public {
-		resp = s.admitLocked()
+		if resp = s.admitLocked(); resp != nil {
+			s.t.Logf("discordtest: global rate limit: %s %s answered 429", r.Method, path)
+		}
+	}
+	var limitHeaders http.Header
+	if resp == nil {
+		if limitHeaders, resp = s.routeAdmitLocked(rt, params); resp != nil {
+			s.t.Logf("discordtest: per-route rate limit: %s %s answered 429", r.Method, path)
+		}
 	}
 	if resp == nil {
 		resp = s.takeFaultLocked(r.Method, segs)
@@ -168,7 +176,7 @@ func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
 	s.mu.Unlock()
 
 	if resp == nil && s.schema != nil {
-		if msg := s.schema.validate(r, path, req); msg != "" {
+		if msg := s.schema.Validate(r, path, req.body); msg != "" {
 			s.report("discordtest: %s %s is not a request Discord accepts: %s", r.Method, path, msg)
 			resp = invalidForm(msg)
 		}
@@ -185,7 +193,13 @@ func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
 		}
 	}
 	if resp == nil {
+		s.tickEventsLocked()
 		resp = rt.handler(req)
+	}
+	for k, v := range limitHeaders { // an injected 429 keeps its own
+		if _, set := resp.header[k]; !set {
+			resp.header[k] = v
+		}
 	}
 	call.Status, call.Response = resp.status, resp.body
 	s.calls = append(s.calls, call)
@@ -265,6 +279,11 @@ func (s *Server) createDM(r *request) *response {
 	}
 	if _, found := s.users[body.RecipientID]; !found {
 		return apiError(http.StatusBadRequest, 50035, "Invalid Form Body")
+	}
+	if _, open := s.dmByUser[body.RecipientID]; !open {
+		if resp := s.dmOpenLocked(); resp != nil {
+			return resp
+		}
 	}
 	return ok(s.dmChannelLocked(body.RecipientID))
 }

@@ -356,7 +356,7 @@ func TestServer_REST(t *testing.T) {
 		srv := discordtest.NewServer(t)
 		w := setup(srv)
 		b := newSession(t, srv)
-		start := time.Date(2026, 3, 3, 19, 0, 0, 0, time.UTC)
+		start := time.Now().UTC().Add(24 * time.Hour).Truncate(time.Second) // the fake's clock is real here
 		end := start.Add(time.Hour)
 		ev, err := b.GuildScheduledEventCreate(w.guild, &discordgo.GuildScheduledEventParams{
 			Name: "Tuesday group", ScheduledStartTime: &start, ScheduledEndTime: &end,

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -34,7 +33,7 @@ type Server struct {
 	cfg    config
 	hs     *httptest.Server
 	routes []route
-	schema *schemaValidator // nil when validation is off or unavailable
+	schema Validator // nil when validation is off or unavailable
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every change: a broadcast
@@ -57,7 +56,9 @@ type Server struct {
 }
 
 // TB is the part of testing.TB the fake uses, so that it also runs outside
-// tests: `hearth demo` plays a week against it.
+// tests: `hearth demo` plays a week against it. The package does not import
+// testing, so the simulator links into the hearth binary without it (a
+// *testing.T satisfies TB; tb_test.go checks that).
 type TB interface {
 	Helper()
 	Logf(format string, args ...any)
@@ -65,8 +66,6 @@ type TB interface {
 	Fatalf(format string, args ...any)
 	Cleanup(func())
 }
-
-var _ TB = testing.TB(nil)
 
 // NewServer starts a fake Discord on 127.0.0.1 and closes it when the test
 // ends. Validation failures and requests to routes the fake does not know are
@@ -98,12 +97,12 @@ func NewServer(t TB, opts ...Option) *Server {
 	s.users[s.AppID] = s.BotUser
 	s.routes = s.buildRoutes()
 	if cfg.validate {
-		v, err := loadSchema()
+		v, err := loadValidator()
 		switch {
 		case err != nil:
 			t.Errorf("discordtest: loading Discord OpenAPI schema: %v", err)
 		case v == nil:
-			t.Logf("discordtest: Discord OpenAPI schema not found; request validation skipped")
+			t.Logf("discordtest: no request validator (import discordtest/openapi, and see HEARTH_DISCORD_OPENAPI); request validation skipped")
 		default:
 			s.schema = v
 		}

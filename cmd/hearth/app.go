@@ -51,7 +51,7 @@ func NewMain(stdout, stderr io.Writer) *Main {
 var errUsage = errors.New("usage")
 
 // exitConfig is the exit status when Discord refused the bot for good (a bad
-// token, wrong shard settings): sysexits' EX_CONFIG, so a supervisor can be
+// token, wrong shard settings, intents or api_base_url): sysexits' EX_CONFIG, so a supervisor can be
 // told not to restart (systemd's RestartPreventExitStatus=78) — restarting
 // cannot help until someone changes the configuration.
 const exitConfig = 78
@@ -88,7 +88,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		var ge *bot.GatewayError
 		var ke *storage.KeyError
 		var le *errLocked
-		if errors.As(err, &ge) || errors.As(err, &ke) || errors.As(err, &le) {
+		var re *bot.RefusedError
+		if errors.As(err, &ge) || errors.As(err, &ke) || errors.As(err, &le) || errors.As(err, &re) {
 			return exitConfig
 		}
 		return 1

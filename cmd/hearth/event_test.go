@@ -142,7 +142,7 @@ func TestEvents_Cap(t *testing.T) {
 	})
 	t.Run("TooManyPauses", func(t *testing.T) {
 		// Discord refuses: the server has 100 events (some an admin's own).
-		h.fake.FailNextWithCode("POST", "/guilds/*/scheduled-events", http.StatusBadRequest, 30038, 1)
+		h.fake.RefuseNext("POST", "/guilds/*/scheduled-events", http.StatusBadRequest, 30038, "", 1)
 		before, posts := creates(), len(h.posts(h.channel))
 		h.advanceTo(h.now().Add(time.Hour)) // one meeting ends: one slot
 		if n := creates() - before; n != 1 {
@@ -172,9 +172,10 @@ func TestEvents_Cap(t *testing.T) {
 				break
 			}
 		}
-		if victim == nil || !h.fake.DeleteEventByHand(h.guild, victim.ID) {
+		if victim == nil {
 			t.Fatal("no event of the first group to delete")
 		}
+		h.fake.DeleteScheduledEvent(victim.ID)
 		// A rename makes the sync edit every event of the group.
 		ctx := h.ctx()
 		if _, err := h.app.DB.UpdateGroup(ctx, gs[0].ID, func(g *hearth.Group) error { g.Name = "Daily One"; return nil },
@@ -203,7 +204,7 @@ func TestEvents_Cap(t *testing.T) {
 	})
 	t.Run("EndedByHandLeftAlone", func(t *testing.T) {
 		// An admin ended an event early: Discord refuses to edit it (180000).
-		h.fake.FailNextWithCode("PATCH", "/guilds/*/scheduled-events/*", http.StatusBadRequest, 180000, 1)
+		h.fake.RefuseNext("PATCH", "/guilds/*/scheduled-events/*", http.StatusBadRequest, 180000, "", 1)
 		ctx := h.ctx()
 		if _, err := h.app.DB.UpdateGroup(ctx, gs[1].ID, func(g *hearth.Group) error { g.Name = "Daily Two"; return nil },
 			hearth.AuditEntry{GuildID: h.guild, ActorID: h.admin, Action: "group.edit"}); err != nil {

@@ -62,7 +62,7 @@ func TestFailure_Refused(t *testing.T) {
 			if tc.staff {
 				h.setSettings(func(s *hearth.GuildSettings) { s.StaffChannelID = h.staff })
 			}
-			h.fake.FailNextWithCode("POST", "/channels/"+h.channel+"/messages", tc.status, tc.code, 1000)
+			h.fake.RefuseNext("POST", "/channels/"+h.channel+"/messages", tc.status, tc.code, "", 1000)
 			h.advanceTo(dayReminder)
 			var reports []string
 			if tc.psychologis {
@@ -100,8 +100,8 @@ func TestFailure_Refused(t *testing.T) {
 		h := start(t, withHTTP())
 		h.scheduleGroup()
 		h.setSettings(func(s *hearth.GuildSettings) { s.StaffChannelID = h.staff })
-		h.fake.FailNextWithCode("POST", "/channels/"+h.channel+"/messages", http.StatusForbidden, 50013, 1000)
-		h.fake.FailNextWithCode("POST", "/channels/"+h.staff+"/messages", http.StatusNotFound, 10003, 1000)
+		h.fake.RefuseNext("POST", "/channels/"+h.channel+"/messages", http.StatusForbidden, 50013, "", 1000)
+		h.fake.RefuseNext("POST", "/channels/"+h.staff+"/messages", http.StatusNotFound, 10003, "", 1000)
 		h.advanceTo(dayReminder)
 		for _, p := range []string{h.fac, h.obs} {
 			mustContain(t, h.waitDMs(p, 1)[0].Content, "**Anxiety Circle**", "lacks access or permission")

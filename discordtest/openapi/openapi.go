@@ -1,4 +1,14 @@
-package discordtest
+// Package openapi validates the fake Discord's requests against Discord's
+// published OpenAPI document. It is kept apart from package discordtest so
+// that `hearth demo`, which links the simulator into the hearth binary, does
+// not link the validator and its dependencies: test packages import it for
+// its side effect,
+//
+//	import _ "github.com/hearthbot/hearth/discordtest/openapi"
+//
+// and every discordtest.Server they build validates (unless built
+// WithoutValidation).
+package openapi
 
 import (
 	"bytes"
@@ -16,7 +26,19 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/hearthbot/hearth/discordtest"
 )
+
+func init() {
+	discordtest.RegisterValidator(func() (discordtest.Validator, error) {
+		v, err := loadSchema()
+		if v == nil || err != nil {
+			return nil, err // a nil *schemaValidator must not become a non-nil interface
+		}
+		return v, nil
+	})
+}
 
 // schemaEnv names the OpenAPI document explicitly, for runs outside the repo.
 const schemaEnv = "HEARTH_DISCORD_OPENAPI"
@@ -102,10 +124,11 @@ func findSchema() (string, error) {
 	}
 }
 
-// validate returns why Discord would reject the request, or "" when the
+// Validate returns why Discord would reject the request, or "" when the
 // document accepts it or does not describe the path at all (unknown routes
-// are reported by the router instead).
-func (v *schemaValidator) validate(r *http.Request, path string, req *request) string {
+// are reported by the router instead). path is the request's path without
+// the /api/vN prefix; body is its JSON (a multipart body's payload_json).
+func (v *schemaValidator) Validate(r *http.Request, path string, body []byte) string {
 	segs := splitPath(path)
 	var route *schemaRoute
 	params := map[string]string{}
@@ -123,7 +146,7 @@ func (v *schemaValidator) validate(r *http.Request, path string, req *request) s
 	if op == nil {
 		return ""
 	}
-	body := normalizeForSchema(req.body)
+	body = normalizeForSchema(body)
 	u := "http://discord.test/api/v10" + path
 	if r.URL.RawQuery != "" {
 		u += "?" + r.URL.RawQuery
@@ -227,9 +250,40 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// SchemaAvailable reports whether Discord's OpenAPI document was found, so a
-// test that is about validation itself can skip, saying so, where it is not.
-func SchemaAvailable() bool {
-	v, err := loadSchema()
-	return v != nil && err == nil
+// splitPath, matchSegments and literalCount match paths as discordtest's
+// router does.
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+func matchSegments(pattern, path []string, params map[string]string) bool {
+	if len(pattern) != len(path) {
+		return false
+	}
+	for i, seg := range pattern {
+		switch {
+		case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}"):
+			if path[i] == "" {
+				return false
+			}
+			params[seg[1:len(seg)-1]] = path[i]
+		case seg != path[i]:
+			return false
+		}
+	}
+	return true
+}
+
+func literalCount(pattern []string) int {
+	n := 0
+	for _, seg := range pattern {
+		if !strings.HasPrefix(seg, "{") {
+			n++
+		}
+	}
+	return n
 }
