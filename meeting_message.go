@@ -10,6 +10,9 @@ import (
 const meetingHowTo = "When the meeting starts, check in with `/checkin`. " +
 	"Can't share this time? Use `/rota pass`. Can't come? Use `/rota away`."
 
+// startHowTo tells members how to check in once a meeting started.
+const startHowTo = "Check in with `/checkin` (you can add how you feel, 1–5; only the psychologists see it)."
+
 // ReminderPost is the reminder posted in the group channel before a
 // meeting: the group, the start as Discord timestamps, the sharers and the
 // check-in order (see Rota.Lines), and how to check in, pass or be away.
@@ -24,23 +27,59 @@ func ReminderPost(g *Group, m *Meeting) Message {
 	}
 }
 
-// ReminderDM is the reminder a member with DM reminders gets: the same
-// text, pointing at the group channel, pinging nobody.
-func ReminderDM(g *Group, m *Meeting) Message {
-	sharers, order := m.Rota.Lines()
-	return Message{Content: fmt.Sprintf("⏰ **%s** meets %s (%s) in %s.\n%s\n%s\n%s\n\n-# You get this because you turned on `/reminders dm:true`.",
-		g.Name, Timestamp(m.StartsAt, "F"), Timestamp(m.StartsAt, "R"), channelMention(g.ChannelID), sharers, order, meetingHowTo)}
+// ReminderPosts is the reminder of a meeting as posted: ReminderPost when
+// it fits in one message, else the rota split over several (RotaParts), the
+// meeting's name and time after the Sharers line of the first part.
+func ReminderPosts(g *Group, m *Meeting) []Message {
+	if msg := ReminderPost(g, m); Fits(&msg) {
+		return []Message{msg}
+	}
+	head := fmt.Sprintf("⏰ **%s** meets %s (%s).", g.Name, Timestamp(m.StartsAt, "F"), Timestamp(m.StartsAt, "R"))
+	return RotaParts(m.Rota, head, meetingHowTo, true)
 }
+
+// ReminderDM is the reminder a member with DM reminders gets: the same
+// text, pointing at the group channel, pinging nobody. When the check-in
+// order of a large group would not fit in one message, the DM gives the
+// member's own place instead and points at the channel for the rest.
+func ReminderDM(g *Group, m *Meeting, userID string) Message {
+	sharers, order := m.Rota.Lines()
+	const format = "⏰ **%s** meets %s (%s) in %s.\n%s\n%s\n%s\n\n-# You get this because you turned on `/reminders dm:true`."
+	msg := Message{Content: fmt.Sprintf(format,
+		g.Name, Timestamp(m.StartsAt, "F"), Timestamp(m.StartsAt, "R"), channelMention(g.ChannelID), sharers, order, meetingHowTo)}
+	if Fits(&msg) {
+		return msg
+	}
+	order = fmt.Sprintf(msgOrderPlace, m.Rota.Position(userID), len(m.Rota.Order), channelMention(g.ChannelID))
+	msg.Content = fmt.Sprintf(format,
+		g.Name, Timestamp(m.StartsAt, "F"), Timestamp(m.StartsAt, "R"), channelMention(g.ChannelID), sharers, order, meetingHowTo)
+	return msg
+}
+
+// msgOrderPlace replaces the check-in order of a DM too long for Discord.
+const msgOrderPlace = "**Check-in order:** you are number %d of %d; the whole order is in %s."
 
 // StartPost is posted in the group channel when a meeting starts: the
 // check-in order and the sharers, pinging the members it names.
 func StartPost(g *Group, m *Meeting) Message {
 	sharers, order := m.Rota.Lines()
 	return Message{
-		Content: fmt.Sprintf("▶️ **%s** is starting now, until %s.\n%s\n%s\nCheck in with `/checkin` (you can add how you feel, 1–5; only the psychologists see it).",
-			g.Name, Timestamp(m.EndsAt, "t"), order, sharers),
+		Content: fmt.Sprintf("▶️ **%s** is starting now, until %s.\n%s\n%s\n%s",
+			g.Name, Timestamp(m.EndsAt, "t"), order, sharers, startHowTo),
 		MentionUsers: rotaMembers(m.Rota),
 	}
+}
+
+// StartPosts is the start post of a meeting as posted: StartPost when it
+// fits in one message, else the rota split over several (RotaParts). The
+// caller attaches the round's buttons to the last part, the only one
+// edited afterwards.
+func StartPosts(g *Group, m *Meeting) []Message {
+	if msg := StartPost(g, m); Fits(&msg) {
+		return []Message{msg}
+	}
+	head := fmt.Sprintf("▶️ **%s** is starting now, until %s.", g.Name, Timestamp(m.EndsAt, "t"))
+	return RotaParts(m.Rota, head, startHowTo, true)
 }
 
 // SkippedPost tells the group channel that a meeting was cancelled. It

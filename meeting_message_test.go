@@ -26,7 +26,7 @@ func TestReminderPost(t *testing.T) {
 		if !slices.Equal(msg.MentionUsers, []string{"1", "2"}) || strings.Contains(msg.Content, "<@3>") {
 			t.Errorf("mentions %v in %q: only the people named, never the away member", msg.MentionUsers, msg.Content)
 		}
-		if dm := hearth.ReminderDM(g, m); dm.MentionUsers != nil || !strings.Contains(dm.Content, "<#9>") {
+		if dm := hearth.ReminderDM(g, m, ""); dm.MentionUsers != nil || !strings.Contains(dm.Content, "<#9>") {
 			t.Errorf("reminder DM = %+v", dm)
 		}
 	})

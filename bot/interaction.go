@@ -138,6 +138,9 @@ func (b *Bot) finish(ctx context.Context, i *discordgo.Interaction, req *command
 	} else {
 		err = b.s.InteractionRespond(i, toInteractionResponse(resp), discordgo.WithContext(ctx))
 	}
+	if err == nil && resp.Type == commands.ReplyMessage {
+		err = b.followups(ctx, i, resp.Followups)
+	}
 	outcome := outcomeOf(res)
 	if err != nil {
 		b.log.Error("unable to answer interaction", "interaction", i.ID, "command", route(req), "error", classify(err))
@@ -170,6 +173,23 @@ func (b *Bot) deferResponse(ctx context.Context, i *discordgo.Interaction, req *
 		}
 	}
 	return b.s.InteractionRespond(i, r, discordgo.WithContext(ctx))
+}
+
+// followups sends the rest of a reply too long for one message, in order.
+func (b *Bot) followups(ctx context.Context, i *discordgo.Interaction, ms []hearth.Message) error {
+	for _, m := range ms {
+		_, err := b.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+			Content:         m.Content,
+			Embeds:          toEmbeds(m.Embeds),
+			Components:      toComponents(m.Buttons),
+			AllowedMentions: allowedMentions(&m),
+			Flags:           flags(&m),
+		}, discordgo.WithContext(ctx))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *Bot) completeDeferred(ctx context.Context, i *discordgo.Interaction, resp *commands.Response) error {

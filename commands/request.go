@@ -142,6 +142,9 @@ type Response struct {
 	Message hearth.Message
 	Choices []Choice
 	Modal   *Modal
+	// Followups are more messages sent after Message, in order, for a
+	// reply too long for one (a large group's rota). Replies only.
+	Followups []hearth.Message
 }
 
 // Ephemeral returns an ephemeral text reply.

@@ -69,26 +69,41 @@ func (s *Service) rotaOf(ctx context.Context, g *hearth.Group, m *hearth.Meeting
 	return hearth.ComputeRota(members, m.StartsAt, round, g.Sharers), false, members, round, nil
 }
 
-// rotaText renders a meeting's rota for the caller.
-func rotaText(g *hearth.Group, m *hearth.Meeting, rota *hearth.Rota, fixed bool, userID string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Rota of the **%s** meeting of %s (%s)", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
+// rotaReply is the ephemeral reply that shows a meeting's rota to the
+// caller, after intro (which may be empty).
+func rotaReply(intro string, g *hearth.Group, m *hearth.Meeting, rota *hearth.Rota, fixed bool, userID string) *Response {
+	var head, tail strings.Builder
+	fmt.Fprintf(&head, "Rota of the **%s** meeting of %s (%s)", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
 	if !fixed {
-		b.WriteString(" (may change until the first reminder)")
+		head.WriteString(" (may change until the first reminder)")
 	}
-	sharers, order := rota.Lines()
-	b.WriteString(":\n" + sharers + "\n" + order + "\n")
 	switch pos := rota.Position(userID); {
 	case rota.IsSharer(userID):
-		fmt.Fprintf(&b, "You share at this meeting and are number %d in the check-in order. If you would rather not, use `/rota pass`.", pos)
+		fmt.Fprintf(&tail, "You share at this meeting and are number %d in the check-in order. If you would rather not, use `/rota pass`.", pos)
 	case slices.Contains(rota.Passed, userID):
-		fmt.Fprintf(&b, "You passed your turn at this meeting; you are number %d in the check-in order.", pos)
+		fmt.Fprintf(&tail, "You passed your turn at this meeting; you are number %d in the check-in order.", pos)
 	case pos > 0:
-		fmt.Fprintf(&b, "You are number %d in the check-in order.", pos)
+		fmt.Fprintf(&tail, "You are number %d in the check-in order.", pos)
 	default:
-		b.WriteString("You are not in this rota (away, or you joined after it was fixed).")
+		tail.WriteString("You are not in this rota (away, or you joined after it was fixed).")
 	}
-	return b.String()
+	return ephemeralRota(intro+head.String()+":", rota, tail.String())
+}
+
+// ephemeralRota is an ephemeral reply of head, the rota's lines and tail:
+// one message when it fits, else the rota split over the reply and its
+// follow-ups (hearth.RotaParts), head after the Sharers line of the first
+// part and tail at the end of the last. It pings nobody.
+func ephemeralRota(head string, rota *hearth.Rota, tail string) *Response {
+	sharers, order := rota.Lines()
+	if text := head + "\n" + sharers + "\n" + order + "\n" + tail; hearth.TextLen(text) <= hearth.MaxContent {
+		return Ephemeral(text)
+	}
+	parts := hearth.RotaParts(rota, head, tail, false)
+	for i := range parts {
+		parts[i].Ephemeral = true
+	}
+	return &Response{Message: parts[0], Followups: parts[1:]}
 }
 
 // groupAndMeeting resolves the caller's group and the meeting a rota
@@ -114,7 +129,7 @@ func (s *Service) rotaShow(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Ephemeral(rotaText(g, m, rota, fixed, r.User.ID)), nil
+	return rotaReply("", g, m, rota, fixed, r.User.ID), nil
 }
 
 // rotaPass gives the caller's turn to the next in line. A rota that was not
@@ -139,8 +154,8 @@ func (s *Service) rotaPass(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	s.Log.Info("rota pass", "meeting", m.ID, "group", g.ID, "user", r.User.ID)
-	return Ephemeral("You passed your turn to share; you keep your place at the front of the queue for the next meetings.\n\n" +
-		rotaText(g, m, m.Rota, true, r.User.ID)), nil
+	return rotaReply("You passed your turn to share; you keep your place at the front of the queue for the next meetings.\n\n",
+		g, m, m.Rota, true, r.User.ID), nil
 }
 
 // rotaAway makes the caller away for their next meetings: AwayUntil just
@@ -185,14 +200,15 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil && hearth.ErrorCode(err) != hearth.ENOTFOUND {
 		return nil, err
 	}
-	if m != nil {
-		rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
-		if err != nil {
-			return nil, err
-		}
-		b.WriteString("\n\n" + rotaText(g, m, rota, fixed, r.User.ID))
+	if m == nil {
+		return Ephemeral(b.String()), nil
 	}
-	return Ephemeral(b.String()), nil
+	rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString("\n\n")
+	return rotaReply(b.String(), g, m, rota, fixed, r.User.ID), nil
 }
 
 // nextStarts returns the starts of the group's next n meetings that have not
