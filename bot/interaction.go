@@ -136,7 +136,12 @@ func (b *Bot) finish(ctx context.Context, i *discordgo.Interaction, req *command
 	if deferred {
 		err = b.completeDeferred(ctx, i, resp)
 	} else {
-		err = b.s.InteractionRespond(i, toInteractionResponse(resp), discordgo.WithContext(ctx))
+		ir := toInteractionResponse(resp)
+		if resp.Type == commands.ReplyChoices {
+			// The option's type as defined: the one Discord checks choices against.
+			typeChoices(ir.Data.Choices, discordgo.ApplicationCommandOptionType(b.router.OptionType(req.Path, req.Focused)))
+		}
+		err = b.s.InteractionRespond(i, ir, discordgo.WithContext(ctx))
 	}
 	if err == nil && resp.Type == commands.ReplyMessage {
 		err = b.followups(ctx, i, resp.Followups)

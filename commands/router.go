@@ -51,6 +51,32 @@ func (rt *Router) Define(c Command) {
 // Commands returns the definitions to sync to Discord.
 func (rt *Router) Commands() []Command { return rt.commands }
 
+// OptionType returns the type of option name of the command at path ("alerts
+// resolve"), as defined, or 0 if there is none.
+func (rt *Router) OptionType(path, name string) OptionType {
+	words := strings.Fields(path)
+	if len(words) == 0 {
+		return 0
+	}
+	for _, c := range rt.commands {
+		if c.Name != words[0] {
+			continue
+		}
+		opts := c.Options
+		for _, w := range words[1:] {
+			i := slices.IndexFunc(opts, func(o OptionDef) bool { return o.Name == w && o.Type <= OptSubcommandGroup })
+			if i < 0 {
+				return 0
+			}
+			opts = opts[i].Options
+		}
+		if i := slices.IndexFunc(opts, func(o OptionDef) bool { return o.Name == name }); i >= 0 {
+			return opts[i].Type
+		}
+	}
+	return 0
+}
+
 // Handle routes a command path ("join", "group create") to h.
 func (rt *Router) Handle(path string, h Handler) { register(rt.handlers, "command", path, h) }
 
