@@ -250,7 +250,7 @@ func (s *Service) scheduleShow(ctx context.Context, r *Request) (*Response, erro
 	if err != nil {
 		return nil, err
 	}
-	next, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
+	next, err := s.comingMeetings(ctx, g, now(r), 5)
 	if err != nil {
 		return nil, err
 	}
