@@ -74,7 +74,9 @@ type PrivacyStore interface {
 	// EraseUser deletes, in one transaction with the audit entry, the user's
 	// memberships, check-ins and alerts (with deliveries) in the guild, every
 	// job row of the guild that names the user or one of those alerts, and
-	// the user's places in the stored rotas of the guild's meetings.
+	// the user's places in the stored rotas of the guild's meetings (in the
+	// rotas of meetings still to come, a sharer's turn goes to the next in
+	// line, as when they leave).
 	EraseUser(ctx context.Context, guildID, userID string, audit AuditEntry) (*Erasure, error)
 	// PurgeOlderThan deletes the guild's check-ins created before t and its
 	// alerts resolved before t, with their deliveries and job rows.
