@@ -32,10 +32,11 @@ func (s *Service) next(ctx context.Context, r *Request) (*Response, error) {
 		return Ephemeralf("No meetings of **%s** are planned yet. The admins set them with `/schedule`.", g.Name), nil
 	}
 	m := ms[0]
-	rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
+	mr, err := s.rotaOf(ctx, g, m)
 	if err != nil {
 		return nil, err
 	}
+	rota := mr.Rota
 	var b, tail strings.Builder
 	if m.Status == hearth.MeetingRunning {
 		fmt.Fprintf(&b, "**%s** is meeting now, until %s.", g.Name, hearth.Timestamp(m.EndsAt, "t"))
@@ -58,7 +59,7 @@ func (s *Service) next(ctx context.Context, r *Request) (*Response, error) {
 			tail.WriteString("You are not in the check-in order of this meeting.")
 		}
 	}
-	if !fixed {
+	if !mr.Fixed {
 		tail.WriteString("\n-# The rota is fixed when the first reminder is posted; until then it may change.")
 	}
 	if len(ms) > 1 {

@@ -51,22 +51,32 @@ func (s *Service) firstMeeting(ctx context.Context, g *hearth.Group, r *Request,
 	return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is no rota yet.", g.Name)
 }
 
-// rotaOf returns the rota of m: the fixed one, or the one ComputeRota gives
-// now (fixed false), which may change until the first reminder. It also
-// returns the group's members and the meeting's round.
-func (s *Service) rotaOf(ctx context.Context, g *hearth.Group, m *hearth.Meeting) (rota *hearth.Rota, fixed bool, members []*hearth.Membership, round int, err error) {
-	members, err = s.Store.Members(ctx, g.ID)
+// meetingRota is a meeting's rota as the rota commands need it.
+type meetingRota struct {
+	*hearth.Rota
+	// Fixed is false for a rota computed now, which may change until the
+	// first reminder fixes it.
+	Fixed   bool
+	Members []*hearth.Membership // the group's members
+	Round   int                  // meetings of the group held before this one
+}
+
+// rotaOf returns the rota of m: the fixed one, or the one ComputeRota
+// gives now.
+func (s *Service) rotaOf(ctx context.Context, g *hearth.Group, m *hearth.Meeting) (*meetingRota, error) {
+	members, err := s.Store.Members(ctx, g.ID)
 	if err != nil {
-		return nil, false, nil, 0, err
+		return nil, err
 	}
-	round, err = s.Store.DoneMeetings(ctx, g.ID, m.StartsAt)
+	round, err := s.Store.DoneMeetings(ctx, g.ID, m.StartsAt)
 	if err != nil {
-		return nil, false, nil, 0, err
+		return nil, err
 	}
-	if m.Rota != nil {
-		return m.Rota, true, members, round, nil
+	out := &meetingRota{Rota: m.Rota, Fixed: m.Rota != nil, Members: members, Round: round}
+	if !out.Fixed {
+		out.Rota = hearth.ComputeRota(members, m.StartsAt, round, g.Sharers)
 	}
-	return hearth.ComputeRota(members, m.StartsAt, round, g.Sharers), false, members, round, nil
+	return out, nil
 }
 
 // rotaReply is the ephemeral reply that shows a meeting's rota to the
@@ -125,11 +135,11 @@ func (s *Service) rotaShow(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
+	rota, err := s.rotaOf(ctx, g, m)
 	if err != nil {
 		return nil, err
 	}
-	return rotaReply("", g, m, rota, fixed, r.User.ID), nil
+	return rotaReply("", g, m, rota.Rota, rota.Fixed, r.User.ID), nil
 }
 
 // rotaPass gives the caller's turn to the next in line. A rota that was not
@@ -140,15 +150,15 @@ func (s *Service) rotaPass(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _, members, round, err := s.rotaOf(ctx, g, m)
+	rota, err := s.rotaOf(ctx, g, m)
 	if err != nil {
 		return nil, err
 	}
 	m, err = s.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
 		if cur.Rota == nil {
-			cur.Rota = hearth.ComputeRota(members, cur.StartsAt, round, g.Sharers)
+			cur.Rota = hearth.ComputeRota(rota.Members, cur.StartsAt, rota.Round, g.Sharers)
 		}
-		return nil, nil, cur.Rota.Pass(r.User.ID, members, cur.StartsAt)
+		return nil, nil, cur.Rota.Pass(r.User.ID, rota.Members, cur.StartsAt)
 	})
 	if err != nil {
 		return nil, err
@@ -203,12 +213,12 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 	if m == nil {
 		return Ephemeral(b.String()), nil
 	}
-	rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
+	rota, err := s.rotaOf(ctx, g, m)
 	if err != nil {
 		return nil, err
 	}
 	b.WriteString("\n\n")
-	return rotaReply(b.String(), g, m, rota, fixed, r.User.ID), nil
+	return rotaReply(b.String(), g, m, rota.Rota, rota.Fixed, r.User.ID), nil
 }
 
 // nextStarts returns the starts of the group's next n meetings that have not
