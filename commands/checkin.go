@@ -74,20 +74,17 @@ func (s *Service) checkIn(ctx context.Context, r *Request) (*Response, error) {
 // checkInMeeting returns the meeting open for check-in now, or an error that
 // says when the next one is.
 func (s *Service) checkInMeeting(ctx context.Context, g *hearth.Group, r *Request) (*hearth.Meeting, error) {
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
+	m, err := s.meeting(ctx, g, now(r), checkInOpen)
+	if err != nil || m != nil {
+		return m, err
+	}
+	next, err := s.meeting(ctx, g, now(r), notStarted)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range ms {
-		if m.Status != hearth.MeetingDone && m.OpenForCheckIn(now(r)) {
-			return m, nil
-		}
-	}
-	for _, m := range ms {
-		if m.StartsAt.After(now(r)) {
-			return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now. Check-in opens %d minutes before a meeting starts and closes when it ends; the next meeting starts %s (%s).",
-				g.Name, int(hearth.CheckInOpens.Minutes()), hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
-		}
+	if next != nil {
+		return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now. Check-in opens %d minutes before a meeting starts and closes when it ends; the next meeting starts %s (%s).",
+			g.Name, int(hearth.CheckInOpens.Minutes()), hearth.Timestamp(next.StartsAt, "F"), hearth.Timestamp(next.StartsAt, "R"))
 	}
 	return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now, and none is planned yet. Check-in opens %d minutes before a meeting starts.",
 		g.Name, int(hearth.CheckInOpens.Minutes()))

@@ -310,13 +310,13 @@ func (s *Service) groupList(ctx context.Context, r *Request) (*Response, error) 
 	var b strings.Builder
 	fmt.Fprintf(&b, "**Groups of this server** (%d)\n", len(gs))
 	for i, g := range gs {
-		ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 1)
+		m, err := s.meeting(ctx, g, now(r), currentOrNext)
 		if err != nil {
 			return nil, err
 		}
 		next := "no meeting planned"
-		if len(ms) > 0 {
-			next = "next meeting " + hearth.Timestamp(ms[0].StartsAt, "F") + " (" + hearth.Timestamp(ms[0].StartsAt, "R") + ")"
+		if m != nil {
+			next = "next meeting " + hearth.Timestamp(m.StartsAt, "F") + " (" + hearth.Timestamp(m.StartsAt, "R") + ")"
 		}
 		line := fmt.Sprintf("• **%s** · %s\n  %s\n", g.Name, next, describeGroup(g))
 		if b.Len()+len(line) > 1900 {

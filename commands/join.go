@@ -107,12 +107,12 @@ func (s *Service) joinAgree(ctx context.Context, r *Request) (*Response, error) 
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "Welcome to **%s**! You agreed to its guidelines %s.\n", g.Name, hearth.Timestamp(t, "f"))
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, t, 1)
+	next, err := s.meeting(ctx, g, t, currentOrNext)
 	if err != nil {
 		return nil, err
 	}
-	if len(ms) > 0 {
-		fmt.Fprintf(&b, "Next meeting: %s (%s).", hearth.Timestamp(ms[0].StartsAt, "F"), hearth.Timestamp(ms[0].StartsAt, "R"))
+	if next != nil {
+		fmt.Fprintf(&b, "Next meeting: %s (%s).", hearth.Timestamp(next.StartsAt, "F"), hearth.Timestamp(next.StartsAt, "R"))
 	} else {
 		b.WriteString("No meeting is planned yet; reminders will tell you when one is.")
 	}

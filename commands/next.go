@@ -24,7 +24,7 @@ func (s *Service) next(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 3)
+	ms, err := s.comingMeetings(ctx, g, now(r), 3)
 	if err != nil {
 		return nil, err
 	}

@@ -30,27 +30,6 @@ func (s *Service) registerRota(rt *Router) {
 	rt.Handle("rota away", s.rotaAway)
 }
 
-// rotaMeeting returns the meeting /rota show and /rota pass are about: the
-// one running now, or else the next one.
-func (s *Service) rotaMeeting(ctx context.Context, g *hearth.Group, r *Request) (*hearth.Meeting, error) {
-	return s.firstMeeting(ctx, g, r, false)
-}
-
-// firstMeeting returns the group's first meeting that is not done or
-// cancelled and ends after now; with notStarted, the first that starts after now.
-func (s *Service) firstMeeting(ctx context.Context, g *hearth.Group, r *Request, notStarted bool) (*hearth.Meeting, error) {
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range ms {
-		if m.Status != hearth.MeetingDone && (!notStarted || m.StartsAt.After(now(r))) {
-			return m, nil
-		}
-	}
-	return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is no rota yet.", g.Name)
-}
-
 // meetingRota is a meeting's rota as the rota commands need it.
 type meetingRota struct {
 	*hearth.Rota
@@ -123,9 +102,12 @@ func (s *Service) groupAndMeeting(ctx context.Context, r *Request) (*hearth.Grou
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := s.rotaMeeting(ctx, g, r)
+	m, err := s.meeting(ctx, g, now(r), currentOrNext)
 	if err != nil {
 		return nil, nil, err
+	}
+	if m == nil {
+		return nil, nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is no rota yet.", g.Name)
 	}
 	return g, m, nil
 }
@@ -182,9 +164,15 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	starts, err := s.nextStarts(ctx, g, now(r), int(n))
+	coming, err := s.comingMeetings(ctx, g, now(r), int(n)+1)
 	if err != nil {
 		return nil, err
+	}
+	var starts []time.Time
+	for _, m := range coming {
+		if m.StartsAt.After(now(r)) && len(starts) < int(n) {
+			starts = append(starts, m.StartsAt)
+		}
 	}
 	if len(starts) == 0 {
 		return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is nothing to be away for.", g.Name)
@@ -206,8 +194,8 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 		fmt.Fprintf(&b, "You are away for the next %d meeting(s) of **%s**, up to the one of %s. You are left out of the rota and the reminders until then.", n, g.Name, hearth.Timestamp(last, "F"))
 	}
 	// The rota of the next meeting, as SetAway left it.
-	m, err := s.firstMeeting(ctx, g, r, true)
-	if err != nil && hearth.ErrorCode(err) != hearth.ENOTFOUND {
+	m, err := s.meeting(ctx, g, now(r), notStarted)
+	if err != nil {
 		return nil, err
 	}
 	if m == nil {
@@ -219,39 +207,4 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 	}
 	b.WriteString("\n\n")
 	return rotaReply(b.String(), g, m, rota.Rota, rota.Fixed, r.User.ID), nil
-}
-
-// nextStarts returns the starts of the group's next n meetings that have not
-// started: the planned ones (not cancelled) and, beyond the planning
-// horizon, the times of the group's schedule.
-func (s *Service) nextStarts(ctx context.Context, g *hearth.Group, t time.Time, n int) ([]time.Time, error) {
-	planned, err := s.Store.MeetingsBetween(ctx, g.ID, t, t.AddDate(1, 0, 0))
-	if err != nil {
-		return nil, err
-	}
-	known := map[int64]bool{}
-	var starts []time.Time
-	for _, m := range planned {
-		known[m.StartsAt.Unix()] = true
-		if m.StartsAt.After(t) && m.Status != hearth.MeetingCancelled && m.Status != hearth.MeetingDone {
-			starts = append(starts, m.StartsAt)
-		}
-	}
-	if g.Schedule != "" {
-		loc, err := g.Location()
-		if err != nil {
-			return nil, err
-		}
-		sched, err := hearth.ParseSchedule(g.Schedule, loc, g.ScheduleSetAt)
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range hearth.NextN(sched, t, n+len(planned)) {
-			if !known[st.Unix()] {
-				starts = append(starts, st)
-			}
-		}
-	}
-	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
-	return starts[:min(n, len(starts))], nil
 }

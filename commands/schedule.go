@@ -82,7 +82,7 @@ func (s *Service) scheduleSet(ctx context.Context, r *Request) (*Response, error
 		return nil, err
 	}
 	note := s.replanned(ctx, g)
-	next, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 3)
+	next, err := s.comingMeetings(ctx, g, now(r), 3)
 	if err != nil {
 		return nil, err
 	}
