@@ -132,12 +132,11 @@ func checkInReply(g *hearth.Group, m *hearth.Meeting, c *hearth.CheckIn, updated
 // wants to say more uses /struggling with a note.
 func (s *Service) checkInAlert(ctx context.Context, r *Request) (*Response, error) {
 	meetingID, err := strconv.ParseInt(r.Arg("checkin:alert", 0), 10, 64)
-	owner := r.Arg("checkin:alert", 1)
-	if err != nil || owner == "" {
+	if err != nil {
 		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
 	}
-	if r.User.ID != owner {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "This button belongs to the member who checked in; only they can press it.")
+	if err := pressedByOwner(r, "checkin:alert", 1); err != nil {
+		return nil, err
 	}
 	m, err := s.Store.Meeting(ctx, meetingID)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {

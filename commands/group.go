@@ -241,8 +241,8 @@ func (s *Service) confirmGroup(ctx context.Context, r *Request, route string) (*
 	if err != nil {
 		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
 	}
-	if r.Arg(route, 1) != r.User.ID {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "Only the admin who asked to delete this group can press this button.")
+	if err := pressedByOwner(r, route, 1); err != nil {
+		return nil, err
 	}
 	if err := requireAdmin(r); err != nil {
 		return nil, err

@@ -73,8 +73,8 @@ func (s *Service) pressedGroup(ctx context.Context, r *Request, route string) (*
 	if err != nil {
 		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
 	}
-	if r.Arg(route, 1) != r.User.ID {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "This button belongs to someone else. Use the command yourself.")
+	if err := pressedByOwner(r, route, 1); err != nil {
+		return nil, err
 	}
 	g, err := s.Store.Group(ctx, id)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND || (err == nil && g.GuildID != r.GuildID) {
