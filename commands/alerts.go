@@ -15,6 +15,7 @@ import (
 func (s *Service) registerAlerts(rt *Router) {
 	rt.Define(Command{
 		Name:        "alerts",
+		scope:       scopePsychologist,
 		Description: "Alerts of the groups you coordinate (psychologists only)",
 		Options: []OptionDef{
 			Sub("list", "Open alerts of your groups", GroupOpt(false)),

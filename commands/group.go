@@ -22,6 +22,7 @@ func (s *Service) registerGroup(rt *Router) {
 	tz := OptionDef{Type: OptString, Name: "timezone", Description: "IANA time zone of its meetings, e.g. Europe/Madrid", Autocomplete: true}
 	rt.Define(Command{
 		Name:        "group",
+		scope:       scopeAdmin,
 		Description: "Create and configure support groups (admins)",
 		AdminOnly:   true,
 		Options: []OptionDef{

@@ -9,7 +9,8 @@ import (
 	"github.com/hearthbot/hearth"
 )
 
-// scope says which groups a command's caller may use.
+// scope says which groups a command's caller may use; it is part of the
+// command's definition (Command.scope).
 type scope int
 
 const (
@@ -18,24 +19,6 @@ const (
 	scopePsychologist              // groups the caller coordinates
 	scopeAdmin                     // every group of the server
 )
-
-// scopes maps each command path that takes `group` to its scope.
-var scopes = map[string]scope{
-	"join":        scopeJoinable,
-	"alerts list": scopePsychologist,
-	"report":      scopePsychologist,
-	"roster":      scopePsychologist,
-}
-
-func scopeOf(path string) scope {
-	if sc, ok := scopes[path]; ok {
-		return sc
-	}
-	if strings.HasPrefix(path, "group ") || strings.HasPrefix(path, "schedule ") {
-		return scopeAdmin
-	}
-	return scopeMember
-}
 
 // groupsFor returns the groups of the server the caller may use in scope.
 func (s *Service) groupsFor(ctx context.Context, r *Request, sc scope) ([]*hearth.Group, error) {
@@ -69,7 +52,7 @@ func (s *Service) group(ctx context.Context, r *Request) (*hearth.Group, error) 
 	if err := guildOnly(r); err != nil {
 		return nil, err
 	}
-	sc := scopeOf(r.Path)
+	sc := r.scope
 	name := r.String("group")
 	if name == "" {
 		gs, err := s.groupsFor(ctx, r, sc)
@@ -120,7 +103,7 @@ func (s *Service) registerGroupAutocomplete(rt *Router) {
 		if r.GuildID == "" {
 			return Choices(nil), nil
 		}
-		gs, err := s.groupsFor(ctx, r, scopeOf(r.Path))
+		gs, err := s.groupsFor(ctx, r, r.scope)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 func (s *Service) registerJoin(rt *Router) {
 	rt.Define(Command{
 		Name:        "join",
+		scope:       scopeJoinable,
 		Description: "Join a support group (you will see its guidelines first)",
 		Options:     []OptionDef{GroupOpt(true)},
 	})

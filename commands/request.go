@@ -54,6 +54,8 @@ type Request struct {
 	MessageID     string            // component: the message the button is on
 	Fields        map[string]string // modal fields by custom id
 	Now           time.Time
+
+	scope scope // of the command, from its definition (set by the router)
 }
 
 // Option is one command option value; only the field of its type is set.

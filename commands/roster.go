@@ -14,6 +14,7 @@ import (
 func (s *Service) registerRoster(rt *Router) {
 	rt.Define(Command{
 		Name:        "roster",
+		scope:       scopePsychologist,
 		Description: "Members, away status, sharing and attendance of your group (psychologists only)",
 		Options:     []OptionDef{GroupOpt(false)},
 	})

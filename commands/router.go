@@ -23,6 +23,7 @@ type Router struct {
 	components   map[string]Handler // custom id route
 	autocomplete map[string]Handler // option name
 	slow         map[string]bool    // command paths or routes that may take long
+	scopes       map[string]scope   // top-level command name
 	middleware   []Middleware
 }
 
@@ -33,6 +34,7 @@ func NewRouter() *Router {
 		components:   map[string]Handler{},
 		autocomplete: map[string]Handler{},
 		slow:         map[string]bool{},
+		scopes:       map[string]scope{},
 	}
 }
 
@@ -46,6 +48,7 @@ func (rt *Router) Define(c Command) {
 		panic("commands: duplicate command definition " + c.Name)
 	}
 	rt.commands = append(rt.commands, c)
+	rt.scopes[c.Name] = c.scope
 }
 
 // Commands returns the definitions to sync to Discord.
@@ -113,6 +116,9 @@ func (rt *Router) Dispatch(ctx context.Context, r *Request) (*Response, error) {
 	_, h := rt.route(r)
 	if h == nil {
 		return nil, hearth.Errorf(hearth.ENOTFOUND, "This command or button is not available any more.")
+	}
+	if name, _, _ := strings.Cut(r.Path, " "); name != "" {
+		r.scope = rt.scopes[name]
 	}
 	for i := len(rt.middleware) - 1; i >= 0; i-- {
 		h = rt.middleware[i](h)

@@ -15,6 +15,7 @@ import (
 func (s *Service) registerSchedule(rt *Router) {
 	rt.Define(Command{
 		Name:        "schedule",
+		scope:       scopeAdmin,
 		Description: "When a group meets (admins)",
 		AdminOnly:   true,
 		Options: []OptionDef{
