@@ -13,9 +13,6 @@ import (
 // caller ephemerally; any other error becomes an apology and a log line.
 type Handler func(ctx context.Context, r *Request) (*Response, error)
 
-// Middleware wraps a handler.
-type Middleware func(next Handler) Handler
-
 // Router routes interactions to handlers.
 type Router struct {
 	commands     []Command
@@ -24,7 +21,6 @@ type Router struct {
 	autocomplete map[string]Handler // option name
 	slow         map[string]bool    // command paths or routes that may take long
 	scopes       map[string]scope   // top-level command name
-	middleware   []Middleware
 }
 
 // NewRouter returns an empty router.
@@ -37,9 +33,6 @@ func NewRouter() *Router {
 		scopes:       map[string]scope{},
 	}
 }
-
-// Use adds middleware, outermost first.
-func (rt *Router) Use(m ...Middleware) { rt.middleware = append(rt.middleware, m...) }
 
 // Define adds a command definition. It panics on a duplicate name, like
 // http.ServeMux: two definitions of one command are a wiring bug.
@@ -111,7 +104,7 @@ func (rt *Router) IsSlow(r *Request) bool {
 	return route != "" && rt.slow[route]
 }
 
-// Dispatch runs the handler for r through the middleware.
+// Dispatch runs the handler for r.
 func (rt *Router) Dispatch(ctx context.Context, r *Request) (*Response, error) {
 	_, h := rt.route(r)
 	if h == nil {
@@ -119,9 +112,6 @@ func (rt *Router) Dispatch(ctx context.Context, r *Request) (*Response, error) {
 	}
 	if name, _, _ := strings.Cut(r.Path, " "); name != "" {
 		r.scope = rt.scopes[name]
-	}
-	for i := len(rt.middleware) - 1; i >= 0; i-- {
-		h = rt.middleware[i](h)
 	}
 	return h(ctx, r)
 }
