@@ -278,6 +278,11 @@ func TestLimits_LargeGroups(t *testing.T) {
 					if next == "" {
 						break
 					}
+					if page == 0 {
+						// A modified client: a member, or another server's id, gets the same refusal.
+						mustEphemeral(t, h.press(users[0], r.Message, next), "Only the facilitator and the observer")
+						mustEphemeral(t, h.press(h.fac, r.Message, "roster:page:999:1"), "Only the facilitator and the observer")
+					}
 					r = h.press(h.fac, r.Message, next)
 				}
 				for _, u := range users {
