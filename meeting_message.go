@@ -47,7 +47,7 @@ func ReminderDM(g *Group, m *Meeting, userID string) Message {
 	const format = "⏰ **%s** meets %s (%s) in %s.\n%s\n%s\n%s\n\n-# You get this because you turned on `/reminders dm:true`."
 	msg := Message{Content: fmt.Sprintf(format,
 		g.Name, Timestamp(m.StartsAt, "F"), Timestamp(m.StartsAt, "R"), channelMention(g.ChannelID), sharers, order, meetingHowTo)}
-	if Fits(&msg) {
+	if Fits(&msg) || m.Rota == nil {
 		return msg
 	}
 	order = fmt.Sprintf(msgOrderPlace, m.Rota.Position(userID), len(m.Rota.Order), channelMention(g.ChannelID))
