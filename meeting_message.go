@@ -56,9 +56,6 @@ func ReminderDM(g *Group, m *Meeting, userID string) Message {
 	return msg
 }
 
-// msgOrderPlace replaces the check-in order of a DM too long for Discord.
-const msgOrderPlace = "**Check-in order:** you are number %d of %d; the whole order is in %s."
-
 // StartPost is posted in the group channel when a meeting starts: the
 // check-in order and the sharers, pinging the members it names.
 func StartPost(g *Group, m *Meeting) Message {

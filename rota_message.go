@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// orderPartTitle heads each part of a check-in order split over messages.
-const orderPartTitle = "**Check-in order (%d/%d):** "
-
 // RotaParts renders a rota too long for one message over as many messages
 // as Discord's limits need (content ≤ MaxContent, ≤ MaxMentionUsers pings
 // each), in check-in order. Part n of N starts with

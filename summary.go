@@ -130,6 +130,3 @@ func mentionList(ids []string, limit int) string {
 	}
 	return b.String()
 }
-
-// msgAndMore ends a list clipped to fit a field.
-const msgAndMore = " … and %d more"

@@ -2,9 +2,6 @@ package commands
 
 import "github.com/hearthbot/hearth"
 
-// msgNotYourButton refuses a button pressed by someone it was not shown to.
-const msgNotYourButton = "This button belongs to someone else: only the person it was shown to can press it. Use the command yourself."
-
 // pressedByOwner checks that a button was pressed by the user it was shown
 // to, whose id is argument n of its custom id (after route). The custom id
 // comes from the client, so this is only the first check: each handler

@@ -113,9 +113,6 @@ func (s *Service) rosterPage(ctx context.Context, r *Request) (*Response, error)
 	return Update(msg), nil
 }
 
-// msgRosterRefused refuses a roster page button the caller may not use.
-const msgRosterRefused = "Only the facilitator and the observer of a group can see its roster."
-
 // rosterMessage renders page (from 0) of a group's roster, with buttons to
 // the pages before and after it, and audits the view.
 func (s *Service) rosterMessage(ctx context.Context, r *Request, g *hearth.Group, page int) (hearth.Message, error) {
@@ -159,7 +156,7 @@ func (s *Service) rosterMessage(ctx context.Context, r *Request, g *hearth.Group
 	}
 	title := "Roster — " + g.Name
 	if pages > 1 {
-		title += fmt.Sprintf(" (page %d of %d)", page+1, pages)
+		title += fmt.Sprintf(msgPageOf, page+1, pages)
 	}
 	msg := hearth.Message{
 		Content:   fmt.Sprintf("Roster of **%s**: %d members. Only you can see this.", g.Name, len(members)),
@@ -169,8 +166,8 @@ func (s *Service) rosterMessage(ctx context.Context, r *Request, g *hearth.Group
 	if pages > 1 {
 		route := "roster:page:" + strconv.FormatInt(g.ID, 10) + ":"
 		msg.Buttons = [][]hearth.Button{{
-			{Label: "◀ Previous", CustomID: route + strconv.Itoa(page-1), Style: hearth.ButtonSecondary, Disabled: page == 0},
-			{Label: "Next ▶", CustomID: route + strconv.Itoa(page+1), Style: hearth.ButtonSecondary, Disabled: page == pages-1},
+			{Label: msgPrevious, CustomID: route + strconv.Itoa(page-1), Style: hearth.ButtonSecondary, Disabled: page == 0},
+			{Label: msgNext, CustomID: route + strconv.Itoa(page+1), Style: hearth.ButtonSecondary, Disabled: page == pages-1},
 		}}
 	}
 	return msg, nil
