@@ -88,7 +88,8 @@ func ephemeralRota(head string, rota *hearth.Rota, tail string) *Response {
 	if text := head + "\n" + sharers + "\n" + order + "\n" + tail; hearth.TextLen(text) <= hearth.MaxContent {
 		return Ephemeral(text)
 	}
-	parts := hearth.RotaParts(rota, head, tail, false)
+	// Split, head follows the Sharers line: it no longer introduces the rota.
+	parts := hearth.RotaParts(rota, strings.TrimSuffix(head, ":")+".", tail, false)
 	for i := range parts {
 		parts[i].Ephemeral = true
 	}
