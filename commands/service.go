@@ -28,10 +28,10 @@ type Store interface {
 type Service struct {
 	Store   Store
 	Discord hearth.Discord
-	// Alerts is the alert settings: who is told, and when to escalate.
-	// Only these: the handlers never see the rest of the configuration
-	// (the encryption key, the token).
-	Alerts hearth.AlertsConfig
+	// AlertConfig is the alert settings: who is told, and when to
+	// escalate. Only these: the handlers never see the rest of the
+	// configuration (the encryption key, the token).
+	AlertConfig hearth.AlertsConfig
 	// Wake tells the delivery engine that new work is due now.
 	Wake func()
 	// Replan re-plans a group's meetings and their jobs after its schedule,

@@ -102,7 +102,7 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Engine = scheduler.NewEngine(db, o.Now, o.Logger)
 	a.Planner = scheduler.NewPlanner(db, o.Now, cfg.Scheduler.Horizon, o.Logger)
 	a.Planner.Wake = a.Engine.Wake
-	svc := &commands.Service{Store: db, Alerts: cfg.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger}
+	svc := &commands.Service{Store: db, AlertConfig: cfg.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Log: o.Logger}
 	svc.Register(a.Router)
 	a.Bot, err = bot.New(bot.Options{
 		Discord:    cfg.Discord,
