@@ -101,7 +101,7 @@ func BriefDM(b *Brief) Message {
 		if len(shown) > briefListMax {
 			shown = shown[:briefListMax]
 		}
-		out := mentions(shown)
+		out := mentionList(shown, MaxFieldValue)
 		if len(ids) > len(shown) {
 			out += fmt.Sprintf(msgBriefMore, len(ids)-len(shown))
 		}

@@ -20,13 +20,35 @@ func ReminderPost(g *Group, m *Meeting, p Printer) Message {
 	}
 }
 
+// ReminderPosts is the reminder of a meeting as posted, in the group's
+// language p: ReminderPost when it fits in one message, else the rota split
+// over several (RotaParts), the meeting's name and time after the Sharers
+// line of the first part.
+func ReminderPosts(g *Group, m *Meeting, p Printer) []Message {
+	if msg := ReminderPost(g, m, p); Fits(&msg) {
+		return []Message{msg}
+	}
+	head := p.Text("meeting.reminder_post", "Group", g.Name, "When", Timestamp(m.StartsAt, "F"), "Relative", Timestamp(m.StartsAt, "R"))
+	return RotaParts(m.Rota, head, p.Text("meeting.howto"), true, p)
+}
+
 // ReminderDM is the reminder a member with DM reminders gets, in their
 // language p: the same text, pointing at the group channel, pinging nobody.
-func ReminderDM(g *Group, m *Meeting, p Printer) Message {
+// When the check-in order of a large group would not fit in one message,
+// the DM gives the member's own place instead and points at the channel.
+func ReminderDM(g *Group, m *Meeting, userID string, p Printer) Message {
 	sharers, order := RotaLines(m.Rota, p)
-	return Message{Content: p.Text("meeting.reminder_dm", "Group", g.Name, "When", Timestamp(m.StartsAt, "F"),
-		"Relative", Timestamp(m.StartsAt, "R"), "Channel", channelMention(g.ChannelID)) +
-		"\n" + sharers + "\n" + order + "\n" + p.Text("meeting.howto") + "\n\n" + p.Text("meeting.reminder_dm_why")}
+	content := func(order string) string {
+		return p.Text("meeting.reminder_dm", "Group", g.Name, "When", Timestamp(m.StartsAt, "F"),
+			"Relative", Timestamp(m.StartsAt, "R"), "Channel", channelMention(g.ChannelID)) +
+			"\n" + sharers + "\n" + order + "\n" + p.Text("meeting.howto") + "\n\n" + p.Text("meeting.reminder_dm_why")
+	}
+	msg := Message{Content: content(order)}
+	if Fits(&msg) || m.Rota == nil {
+		return msg
+	}
+	msg.Content = content(p.Text("meeting.order_place", "Place", m.Rota.Position(userID), "Total", len(m.Rota.Order), "Channel", channelMention(g.ChannelID)))
+	return msg
 }
 
 // StartPost is posted in the group channel when a meeting starts, in the
@@ -39,6 +61,19 @@ func StartPost(g *Group, m *Meeting, p Printer) Message {
 			"\n" + order + "\n" + sharers + "\n" + p.Text("meeting.start_checkin"),
 		MentionUsers: rotaMembers(m.Rota),
 	}
+}
+
+// StartPosts is the start post of a meeting as posted, in the group's
+// language p: StartPost when it fits in one message with room for the
+// round (MaxRoundSection), else the rota split over several (RotaParts)
+// with that room left in the last part. The caller attaches the round's
+// buttons to the last part, the only one edited afterwards (RoundPost).
+func StartPosts(g *Group, m *Meeting, p Printer) []Message {
+	if msg := StartPost(g, m, p); Fits(&msg) && TextLen(msg.Content)+MaxRoundSection <= MaxContent {
+		return []Message{msg}
+	}
+	head := p.Text("meeting.start_post", "Group", g.Name, "Until", Timestamp(m.EndsAt, "t"))
+	return rotaParts(m.Rota, head, p.Text("meeting.start_checkin"), true, MaxRoundSection, p)
 }
 
 // SkippedPost tells the group channel, in the group's language p, that a

@@ -2,6 +2,7 @@ package hearth_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func TestReminderPost(t *testing.T) {
 		if !slices.Equal(msg.MentionUsers, []string{"1", "2"}) || strings.Contains(msg.Content, "<@3>") {
 			t.Errorf("mentions %v in %q: only the people named, never the away member", msg.MentionUsers, msg.Content)
 		}
-		if dm := hearth.ReminderDM(g, m, locale.English); dm.MentionUsers != nil || !strings.Contains(dm.Content, "<#9>") {
+		if dm := hearth.ReminderDM(g, m, "", locale.English); dm.MentionUsers != nil || !strings.Contains(dm.Content, "<#9>") {
 			t.Errorf("reminder DM = %+v", dm)
 		}
 	})
@@ -37,6 +38,33 @@ func TestReminderPost(t *testing.T) {
 			t.Errorf("empty rota pings %v: %q", msg.MentionUsers, msg.Content)
 		}
 	})
+}
+
+// TestReminderDM_LargeGroup: the DM of a 500-member group's reminder fits
+// one message by giving the member's own place instead of the whole order.
+func TestReminderDM_LargeGroup(t *testing.T) {
+	start := time.Date(2026, 3, 3, 18, 0, 0, 0, time.UTC)
+	g := &hearth.Group{Name: "Anxiety Circle", ChannelID: "9"}
+	var members []*hearth.Membership
+	for i := range 500 {
+		members = append(members, &hearth.Membership{UserID: strconv.Itoa(1234567890123456789 - i), Seq: int64(i + 1)})
+	}
+	m := &hearth.Meeting{StartsAt: start, Rota: hearth.ComputeRota(members, start, 0, 2)}
+	me := m.Rota.Order[41]
+	dm := hearth.ReminderDM(g, m, me, locale.English)
+	if n := len([]rune(dm.Content)); n > 2000 || dm.MentionUsers != nil {
+		t.Fatalf("DM of %d characters, pinging %v", n, dm.MentionUsers)
+	}
+	for _, want := range []string{"**Sharers:** <@", "you are number 42 of 500", "<#9>", "`/rota pass`"} {
+		if !strings.Contains(dm.Content, want) {
+			t.Errorf("DM %q lacks %q", dm.Content, want)
+		}
+	}
+	for _, p := range hearth.StartPosts(g, m, locale.English) {
+		if n := len([]rune(p.Content)); n > 2000 || len(p.MentionUsers) > 100 {
+			t.Errorf("start post part: %d characters, %d pings", n, len(p.MentionUsers))
+		}
+	}
 }
 
 func TestParseMeetingTime(t *testing.T) {

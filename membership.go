@@ -26,7 +26,9 @@ func (m *Membership) Away(t time.Time) bool { return t.Before(m.AwayUntil) }
 type MembershipStore interface {
 	// Join adds the user to the group (or returns ECONFLICT if already a member).
 	Join(ctx context.Context, m *Membership) error
-	// Leave removes the user from the group (ENOTFOUND if not a member).
+	// Leave removes the user from the group (ENOTFOUND if not a member) and,
+	// atomically, from the fixed rotas of its meetings still to come: a
+	// sharer's turn goes to the next in line (Rota.Remove).
 	Leave(ctx context.Context, groupID int64, userID string) error
 	// Membership returns one membership, or ENOTFOUND.
 	Membership(ctx context.Context, groupID int64, userID string) (*Membership, error)

@@ -93,8 +93,10 @@ type PrivacyStore interface {
 	// memberships, check-ins and alerts (with deliveries) in the guild, every
 	// job row of one of those alerts or of the guild that names the user
 	// (except work the user only receives: RecipientJobKinds), and the
-	// user's places in the stored rotas of the guild's meetings; it enqueues
-	// the deletion of the erased alerts' DMs (JobAlertDMDelete).
+	// user's places in the stored rotas of the guild's meetings (in the
+	// rotas of meetings still to come, a sharer's turn goes to the next in
+	// line, as when they leave); it enqueues the deletion of the erased
+	// alerts' DMs (JobAlertDMDelete).
 	EraseUser(ctx context.Context, guildID, userID string, audit AuditEntry) (*Erasure, error)
 	// PurgeOlderThan deletes the guild's check-ins created before t and its
 	// alerts resolved before t, with their deliveries and job rows, and

@@ -123,6 +123,11 @@ func (s *RoundState) Apply(r *Rota, action string, step int) (bool, error) {
 // post stays within Discord's 2000 characters for groups of 500.
 const roundListBudget = 400
 
+// MaxRoundSection bounds what AttachRound adds to a post (RoundSection and
+// the closing line): its title, now and next, and two lists of at most
+// roundListBudget characters each. StartPosts leaves this much room.
+const MaxRoundSection = 1200
+
 // RoundSection renders the round for the last part of the start post — the
 // only part edited afterwards — and its buttons: who speaks now, who is
 // next, who is done and who was skipped. Lists longer than fit are cut
@@ -227,10 +232,12 @@ func AttachRound(msg *Message, r *Rota, s *RoundState) {
 	msg.Buttons = buttons
 }
 
-// RoundPost is the start post of m with its round, in the group's language
-// p: what a press edits the post to. Edits ping nobody.
+// RoundPost is the last part of the start post of m (StartPosts) with its
+// round, in the group's language p: what a press edits that part to. Edits
+// ping nobody.
 func RoundPost(g *Group, m *Meeting, s *RoundState, p Printer) Message {
-	msg := StartPost(g, m, p)
+	parts := StartPosts(g, m, p)
+	msg := parts[len(parts)-1]
 	msg.MentionUsers = nil
 	AttachRound(&msg, m.Rota, s)
 	return msg

@@ -91,10 +91,10 @@ func SummaryDM(s *MeetingSummary) Message {
 		shared = "no rota was fixed for this meeting"
 	} else {
 		if len(r.Sharers) > 0 {
-			shared = mentions(r.Sharers)
+			shared = mentionList(r.Sharers, MaxFieldValue)
 		}
 		if len(r.Passed) > 0 {
-			passed = mentions(r.Passed)
+			passed = mentionList(r.Passed, MaxFieldValue)
 		}
 	}
 	id := strconv.FormatInt(s.Meeting.ID, 10)
@@ -124,12 +124,25 @@ func attendedText(s *MeetingSummary) string {
 	return t
 }
 
-func mentions(ids []string) string {
-	ms := make([]string, len(ids))
+// mentionList renders ids as mentions separated by commas, within limit
+// characters: what does not fit is counted, "… and 12 more".
+func mentionList(ids []string, limit int) string {
+	var b strings.Builder
 	for i, id := range ids {
-		ms[i] = Mention(id)
+		item := Mention(id)
+		if i > 0 {
+			item = ", " + item
+		}
+		// Room for the longest tail: "… and 500 more".
+		more := fmt.Sprintf(msgAndMore, len(ids)-i)
+		if TextLen(b.String())+TextLen(item)+TextLen(more) > limit && i < len(ids)-1 ||
+			TextLen(b.String())+TextLen(item) > limit {
+			b.WriteString(more)
+			break
+		}
+		b.WriteString(item)
 	}
-	return strings.Join(ms, ", ")
+	return b.String()
 }
 
 // SummaryRecipientStore records who each meeting summary was sent to: the

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"strconv"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -63,6 +64,29 @@ func toInteractionResponse(r *commands.Response) *discordgo.InteractionResponse 
 		}
 	}
 	return &discordgo.InteractionResponse{Type: typ, Data: data}
+}
+
+// typeChoices gives autocomplete choices the type of their option: Discord
+// refuses a string value for an integer or number option. Handlers return
+// values as text; a value that is not a number of the option's type is a
+// handler bug and is left as text, so Discord's refusal shows it.
+func typeChoices(cs []*discordgo.ApplicationCommandOptionChoice, t discordgo.ApplicationCommandOptionType) {
+	for _, c := range cs {
+		s, ok := c.Value.(string)
+		if !ok {
+			continue
+		}
+		switch t {
+		case discordgo.ApplicationCommandOptionInteger:
+			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				c.Value = n
+			}
+		case discordgo.ApplicationCommandOptionNumber:
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				c.Value = f
+			}
+		}
+	}
 }
 
 func flags(m *hearth.Message) discordgo.MessageFlags {

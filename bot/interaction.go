@@ -137,7 +137,15 @@ func (b *Bot) finish(ctx context.Context, i *discordgo.Interaction, req *command
 	if deferred {
 		err = b.completeDeferred(ctx, i, resp)
 	} else {
-		err = b.s.InteractionRespond(i, toInteractionResponse(resp), discordgo.WithContext(ctx))
+		ir := toInteractionResponse(resp)
+		if resp.Type == commands.ReplyChoices {
+			// The option's type as defined: the one Discord checks choices against.
+			typeChoices(ir.Data.Choices, discordgo.ApplicationCommandOptionType(b.router.OptionType(req.Path, req.Focused)))
+		}
+		err = b.s.InteractionRespond(i, ir, discordgo.WithContext(ctx))
+	}
+	if err == nil && resp.Type == commands.ReplyMessage {
+		err = b.followups(ctx, i, resp.Followups)
 	}
 	outcome := outcomeOf(res)
 	if err != nil {
@@ -171,6 +179,23 @@ func (b *Bot) deferResponse(ctx context.Context, i *discordgo.Interaction, req *
 		}
 	}
 	return b.s.InteractionRespond(i, r, discordgo.WithContext(ctx))
+}
+
+// followups sends the rest of a reply too long for one message, in order.
+func (b *Bot) followups(ctx context.Context, i *discordgo.Interaction, ms []hearth.Message) error {
+	for _, m := range ms {
+		_, err := b.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+			Content:         m.Content,
+			Embeds:          toEmbeds(m.Embeds),
+			Components:      toComponents(m.Buttons),
+			AllowedMentions: allowedMentions(&m),
+			Flags:           flags(&m),
+		}, discordgo.WithContext(ctx))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *Bot) completeDeferred(ctx context.Context, i *discordgo.Interaction, resp *commands.Response) error {

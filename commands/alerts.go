@@ -25,6 +25,7 @@ const (
 func (s *Service) registerAlerts(rt *Router) {
 	rt.Define(Command{
 		Name:        "alerts",
+		scope:       scopePsychologist,
 		Description: "Alerts of the groups you coordinate (psychologists only)",
 		Options: []OptionDef{
 			Sub("list", "Open alerts of your groups", GroupOpt(false)),
@@ -48,7 +49,7 @@ func (s *Service) alertService() *hearth.AlertService {
 	if s.Alerts != nil {
 		return s.Alerts
 	}
-	return &hearth.AlertService{Store: s.Store, Config: s.Config.Alerts, Wake: s.Wake}
+	return &hearth.AlertService{Store: s.Store, Config: s.AlertConfig, Wake: s.Wake}
 }
 
 // actor is the caller of a command, in the interaction's server.

@@ -74,20 +74,17 @@ func (s *Service) checkIn(ctx context.Context, r *Request) (*Response, error) {
 // checkInMeeting returns the meeting open for check-in now, or an error that
 // says when the next one is.
 func (s *Service) checkInMeeting(ctx context.Context, g *hearth.Group, r *Request) (*hearth.Meeting, error) {
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
+	m, err := s.meeting(ctx, g, now(r), checkInOpen)
+	if err != nil || m != nil {
+		return m, err
+	}
+	next, err := s.meeting(ctx, g, now(r), notStarted)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range ms {
-		if m.Status != hearth.MeetingDone && m.OpenForCheckIn(now(r)) {
-			return m, nil
-		}
-	}
-	for _, m := range ms {
-		if m.StartsAt.After(now(r)) {
-			return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now. Check-in opens %d minutes before a meeting starts and closes when it ends; the next meeting starts %s (%s).",
-				g.Name, int(hearth.CheckInOpens.Minutes()), hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
-		}
+	if next != nil {
+		return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now. Check-in opens %d minutes before a meeting starts and closes when it ends; the next meeting starts %s (%s).",
+			g.Name, int(hearth.CheckInOpens.Minutes()), hearth.Timestamp(next.StartsAt, "F"), hearth.Timestamp(next.StartsAt, "R"))
 	}
 	return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now, and none is planned yet. Check-in opens %d minutes before a meeting starts.",
 		g.Name, int(hearth.CheckInOpens.Minutes()))
@@ -135,12 +132,11 @@ func checkInReply(g *hearth.Group, m *hearth.Meeting, c *hearth.CheckIn, updated
 // wants to say more uses /struggling with a note.
 func (s *Service) checkInAlert(ctx context.Context, r *Request) (*Response, error) {
 	meetingID, err := strconv.ParseInt(r.Arg("checkin:alert", 0), 10, 64)
-	owner := r.Arg("checkin:alert", 1)
-	if err != nil || owner == "" {
+	if err != nil {
 		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
 	}
-	if r.User.ID != owner {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "This button belongs to the member who checked in; only they can press it.")
+	if err := pressedByOwner(r, "checkin:alert", 1); err != nil {
+		return nil, err
 	}
 	m, err := s.Store.Meeting(ctx, meetingID)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {

@@ -25,6 +25,10 @@ type Command struct {
 	// server can grant the command to anyone.
 	AdminOnly bool
 	Options   []OptionDef
+	// scope says which groups its `group` option offers and accepts
+	// (scopeMember unless set): the router hands it to the handler with
+	// the request.
+	scope scope
 }
 
 // OptionDef defines an option or a subcommand.

@@ -67,7 +67,7 @@ func FuzzDispatch(f *testing.F) {
 	if err := db.Join(context.Background(), &hearth.Membership{GroupID: g.ID, UserID: member}); err != nil {
 		f.Fatal(err)
 	}
-	svc := &commands.Service{Store: db, Discord: nullDiscord{}, Config: hearth.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	svc := &commands.Service{Store: db, Discord: nullDiscord{}, AlertConfig: hearth.DefaultConfig().Alerts, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	rt := commands.NewRouter()
 	svc.Register(rt)
 

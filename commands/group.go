@@ -22,6 +22,7 @@ func (s *Service) registerGroup(rt *Router) {
 	tz := OptionDef{Type: OptString, Name: "timezone", Description: "IANA time zone of its meetings, e.g. Europe/Madrid", Autocomplete: true}
 	rt.Define(Command{
 		Name:        "group",
+		scope:       scopeAdmin,
 		Description: "Create and configure support groups (admins)",
 		AdminOnly:   true,
 		Options: []OptionDef{
@@ -279,8 +280,8 @@ func (s *Service) confirmGroup(ctx context.Context, r *Request, route string) (*
 	if err != nil {
 		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
 	}
-	if r.Arg(route, 1) != r.User.ID {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "Only the admin who asked to delete this group can press this button.")
+	if err := pressedByOwner(r, route, 1); err != nil {
+		return nil, err
 	}
 	if err := requireAdmin(r); err != nil {
 		return nil, err
@@ -350,13 +351,13 @@ func (s *Service) groupList(ctx context.Context, r *Request) (*Response, error) 
 	var b strings.Builder
 	fmt.Fprintf(&b, "**Groups of this server** (%d)\n", len(gs))
 	for i, g := range gs {
-		ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 1)
+		m, err := s.meeting(ctx, g, now(r), currentOrNext)
 		if err != nil {
 			return nil, err
 		}
 		next := "no meeting planned"
-		if len(ms) > 0 {
-			next = "next meeting " + hearth.Timestamp(ms[0].StartsAt, "F") + " (" + hearth.Timestamp(ms[0].StartsAt, "R") + ")"
+		if m != nil {
+			next = "next meeting " + hearth.Timestamp(m.StartsAt, "F") + " (" + hearth.Timestamp(m.StartsAt, "R") + ")"
 		}
 		line := fmt.Sprintf("• **%s** · %s\n  %s\n", g.Name, next, describeGroup(g)) + roleWarnings[g.ID]
 		if b.Len()+len(line) > 1900 {

@@ -10,7 +10,8 @@ import (
 	"github.com/hearthbot/hearth/locale"
 )
 
-// scope says which groups a command's caller may use.
+// scope says which groups a command's caller may use; it is part of the
+// command's definition (Command.scope).
 type scope int
 
 const (
@@ -19,26 +20,6 @@ const (
 	scopePsychologist              // groups the caller coordinates
 	scopeAdmin                     // every group of the server
 )
-
-// scopes maps each command path that takes `group` to its scope.
-var scopes = map[string]scope{
-	"join":        scopeJoinable,
-	"alerts list": scopePsychologist,
-	"report":      scopePsychologist,
-	"roster":      scopePsychologist,
-	"notes add":   scopePsychologist,
-	"notes show":  scopePsychologist,
-}
-
-func scopeOf(path string) scope {
-	if sc, ok := scopes[path]; ok {
-		return sc
-	}
-	if strings.HasPrefix(path, "group ") || strings.HasPrefix(path, "schedule ") {
-		return scopeAdmin
-	}
-	return scopeMember
-}
 
 // groupsFor returns the groups of the server the caller may use in scope.
 func (s *Service) groupsFor(ctx context.Context, r *Request, sc scope) ([]*hearth.Group, error) {
@@ -72,7 +53,7 @@ func (s *Service) group(ctx context.Context, r *Request) (*hearth.Group, error) 
 	if err := guildOnly(r); err != nil {
 		return nil, err
 	}
-	sc := scopeOf(r.Path)
+	sc := r.scope
 	name := r.String("group")
 	if name == "" {
 		gs, err := s.groupsFor(ctx, r, sc)
@@ -123,7 +104,7 @@ func (s *Service) registerGroupAutocomplete(rt *Router) {
 		if r.GuildID == "" {
 			return Choices(nil), nil
 		}
-		gs, err := s.groupsFor(ctx, r, scopeOf(r.Path))
+		gs, err := s.groupsFor(ctx, r, r.scope)
 		if err != nil {
 			return nil, err
 		}

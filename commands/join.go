@@ -15,6 +15,7 @@ import (
 func (s *Service) registerJoin(rt *Router) {
 	rt.Define(Command{
 		Name:        "join",
+		scope:       scopeJoinable,
 		Description: "Join a support group (you will see its guidelines first)",
 		Options:     []OptionDef{GroupOpt(true)},
 	})
@@ -70,8 +71,8 @@ func (s *Service) pressedGroup(ctx context.Context, r *Request, route string) (*
 	if err != nil {
 		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.ErrorButtonInvalid)}
 	}
-	if r.Arg(route, 1) != r.User.ID {
-		return nil, &hearth.Error{Code: hearth.EFORBIDDEN, Message: r.T(locale.ErrorButtonForeign)}
+	if err := pressedByOwner(r, route, 1); err != nil {
+		return nil, err
 	}
 	g, err := s.Store.Group(ctx, id)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND || (err == nil && g.GuildID != r.GuildID) {
@@ -104,12 +105,12 @@ func (s *Service) joinAgree(ctx context.Context, r *Request) (*Response, error) 
 
 	var b strings.Builder
 	b.WriteString(r.T(locale.JoinWelcome, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(t, "f"))) + "\n")
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, t, 1)
+	next, err := s.meeting(ctx, g, t, currentOrNext)
 	if err != nil {
 		return nil, err
 	}
-	if len(ms) > 0 {
-		b.WriteString(r.T(locale.JoinNextMeeting, locale.A("When", hearth.Timestamp(ms[0].StartsAt, "F")), locale.A("Relative", hearth.Timestamp(ms[0].StartsAt, "R"))))
+	if next != nil {
+		b.WriteString(r.T(locale.JoinNextMeeting, locale.A("When", hearth.Timestamp(next.StartsAt, "F")), locale.A("Relative", hearth.Timestamp(next.StartsAt, "R"))))
 	} else {
 		b.WriteString(r.T(locale.JoinNoMeeting))
 	}

@@ -24,7 +24,7 @@ func (s *Service) next(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 3)
+	ms, err := s.comingMeetings(ctx, g, now(r), 3)
 	if err != nil {
 		return nil, err
 	}
@@ -32,42 +32,41 @@ func (s *Service) next(ctx context.Context, r *Request) (*Response, error) {
 		return Ephemeralf("No meetings of **%s** are planned yet. The admins set them with `/schedule`.", g.Name), nil
 	}
 	m := ms[0]
-	rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
+	mr, err := s.rotaOf(ctx, g, m)
 	if err != nil {
 		return nil, err
 	}
-	var b strings.Builder
+	rota := mr.Rota
+	var b, tail strings.Builder
 	if m.Status == hearth.MeetingRunning {
-		fmt.Fprintf(&b, "**%s** is meeting now, until %s.\n", g.Name, hearth.Timestamp(m.EndsAt, "t"))
+		fmt.Fprintf(&b, "**%s** is meeting now, until %s.", g.Name, hearth.Timestamp(m.EndsAt, "t"))
 	} else {
-		fmt.Fprintf(&b, "**%s** meets next %s (%s).\n", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
+		fmt.Fprintf(&b, "**%s** meets next %s (%s).", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
 	}
-	sharers, order := rota.Lines()
-	b.WriteString(sharers + "\n" + order + "\n")
 	switch pos := rota.Position(r.User.ID); {
 	case pos > 0 && rota.IsSharer(r.User.ID):
-		fmt.Fprintf(&b, "You are **number %d** in the check-in order, and you are sharing. If you'd rather not this time, use `/rota pass`.", pos)
+		fmt.Fprintf(&tail, "You are **number %d** in the check-in order, and you are sharing. If you'd rather not this time, use `/rota pass`.", pos)
 	case pos > 0:
-		fmt.Fprintf(&b, "You are **number %d** in the check-in order.", pos)
+		fmt.Fprintf(&tail, "You are **number %d** in the check-in order.", pos)
 	default:
 		mem, err := s.Store.Membership(ctx, g.ID, r.User.ID)
 		if err != nil {
 			return nil, err
 		}
 		if mem.Away(m.StartsAt) {
-			b.WriteString("You are away for this meeting, so you are not in the rota.")
+			tail.WriteString("You are away for this meeting, so you are not in the rota.")
 		} else {
-			b.WriteString("You are not in the check-in order of this meeting.")
+			tail.WriteString("You are not in the check-in order of this meeting.")
 		}
 	}
-	if !fixed {
-		b.WriteString("\n-# The rota is fixed when the first reminder is posted; until then it may change.")
+	if !mr.Fixed {
+		tail.WriteString("\n-# The rota is fixed when the first reminder is posted; until then it may change.")
 	}
 	if len(ms) > 1 {
-		b.WriteString("\n**After that:**")
+		tail.WriteString("\n**After that:**")
 		for _, later := range ms[1:] {
-			b.WriteString("\n• " + hearth.DescribeMeeting(later))
+			tail.WriteString("\n• " + hearth.DescribeMeeting(later))
 		}
 	}
-	return Ephemeral(b.String()), nil
+	return ephemeralRota(b.String(), rota, tail.String()), nil
 }

@@ -196,10 +196,7 @@ func confirmer(r *Request, route string) error {
 	if err := guildOnly(r); err != nil {
 		return err
 	}
-	if r.Arg(route, 0) != r.User.ID {
-		return &hearth.Error{Code: hearth.EFORBIDDEN, Message: r.T(locale.PrivacyOnlyAsker)}
-	}
-	return nil
+	return pressedByOwner(r, route, 0)
 }
 
 // privacyDeleteConfirm erases the caller's data in one transaction with its

@@ -23,6 +23,7 @@ const (
 func (s *Service) registerReport(rt *Router) {
 	rt.Define(Command{
 		Name:        "report",
+		scope:       scopePsychologist,
 		Description: "Attendance and average mood per meeting, as a chart and a table (psychologists only)",
 		Options: []OptionDef{
 			GroupOpt(false),

@@ -63,6 +63,8 @@ type Request struct {
 	// group's language.
 	Lang      locale.Lang
 	GuildLang locale.Lang
+
+	scope scope // of the command, from its definition (set by the router)
 }
 
 // T returns catalog message k in the caller's language.
@@ -157,6 +159,9 @@ type Response struct {
 	Message hearth.Message
 	Choices []Choice
 	Modal   *Modal
+	// Followups are more messages sent after Message, in order, for a
+	// reply too long for one (a large group's rota). Replies only.
+	Followups []hearth.Message
 }
 
 // Ephemeral returns an ephemeral text reply.

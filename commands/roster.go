@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,11 +14,18 @@ import (
 func (s *Service) registerRoster(rt *Router) {
 	rt.Define(Command{
 		Name:        "roster",
+		scope:       scopePsychologist,
 		Description: "Members, away status, sharing and attendance of your group (psychologists only)",
 		Options:     []OptionDef{GroupOpt(false)},
 	})
 	rt.Handle("roster", s.roster)
+	rt.Component("roster:page", s.rosterPage)
 }
+
+// rosterPageSize is how many members one page of /roster shows: a line
+// is at most about 160 characters, so a page stays well within an embed
+// description (4,096) and a message's embeds (6,000).
+const rosterPageSize = 20
 
 // held reports whether a meeting took place by t: it ended and was not
 // cancelled.
@@ -81,10 +89,41 @@ func (s *Service) roster(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	msg, err := s.rosterMessage(ctx, r, g, 0)
+	if err != nil {
+		return nil, err
+	}
+	return Reply(msg), nil
+}
+
+// rosterPage shows another page of a roster: the button's message is
+// edited. The group comes from the custom id, so the caller is checked
+// again as for the command: a group of another server, an unknown one and
+// one the caller does not coordinate get the same refusal.
+func (s *Service) rosterPage(ctx context.Context, r *Request) (*Response, error) {
+	id, err1 := strconv.ParseInt(r.Arg("roster:page", 0), 10, 64)
+	page, err2 := strconv.Atoi(r.Arg("roster:page", 1))
+	g, err := s.Store.Group(ctx, id)
+	if err1 != nil || err2 != nil || page < 0 || hearth.ErrorCode(err) == hearth.ENOTFOUND ||
+		(err == nil && (g.GuildID != r.GuildID || !g.IsPsychologist(r.User.ID))) {
+		return nil, hearth.Errorf(hearth.EFORBIDDEN, msgRosterRefused)
+	} else if err != nil {
+		return nil, err
+	}
+	msg, err := s.rosterMessage(ctx, r, g, page)
+	if err != nil {
+		return nil, err
+	}
+	return Update(msg), nil
+}
+
+// rosterMessage renders page (from 0) of a group's roster, with buttons to
+// the pages before and after it, and audits the view.
+func (s *Service) rosterMessage(ctx context.Context, r *Request, g *hearth.Group, page int) (hearth.Message, error) {
 	t := now(r)
 	members, err := s.Store.Members(ctx, g.ID)
 	if err != nil {
-		return nil, err
+		return hearth.Message{}, err
 	}
 	// The history that matters starts when the longest-standing member joined.
 	since := t
@@ -93,43 +132,52 @@ func (s *Service) roster(ctx context.Context, r *Request) (*Response, error) {
 	}
 	meetings, err := s.Store.MeetingsBetween(ctx, g.ID, since, t)
 	if err != nil {
-		return nil, err
+		return hearth.Message{}, err
 	}
 	checkIns, err := s.Store.GroupCheckIns(ctx, g.ID, since, t)
 	if err != nil {
-		return nil, err
+		return hearth.Message{}, err
 	}
 	if err := s.Store.Audit(ctx, audit(r, "roster.view", groupTarget(g))); err != nil {
-		return nil, err
+		return hearth.Message{}, err
 	}
 	if len(members) == 0 {
-		return Ephemeralf("**%s** has no members yet.", g.Name), nil
+		return hearth.Message{Content: fmt.Sprintf("**%s** has no members yet.", g.Name), Ephemeral: true}, nil
 	}
+	pages := (len(members) + rosterPageSize - 1) / rosterPageSize
+	page = min(page, pages-1)
 	recs := records(members, meetings, checkIns, t)
 	var b strings.Builder
-	const limit = 3900 // an embed description holds 4096 characters
-	for i, mb := range members {
+	for i := page * rosterPageSize; i < min(len(members), (page+1)*rosterPageSize); i++ {
+		mb := members[i]
 		rec := recs[mb.UserID]
-		line := fmt.Sprintf("%d. %s · joined %s · shared %d, passed %d · attended %s",
+		fmt.Fprintf(&b, "%d. %s · joined %s · shared %d, passed %d · attended %s",
 			i+1, hearth.Mention(mb.UserID), hearth.Timestamp(mb.JoinedAt, "d"), rec.shared, rec.passed, rate(rec.attended, rec.held))
 		if rec.fromVoice > 0 {
-			line += fmt.Sprintf(msgRosterFromVoice, rec.fromVoice)
+			fmt.Fprintf(&b, msgRosterFromVoice, rec.fromVoice)
 		}
 		if mb.AwayUntil.After(t) {
-			line += " · **away** for meetings before " + hearth.Timestamp(mb.AwayUntil, "f")
+			b.WriteString(" · **away** for meetings before " + hearth.Timestamp(mb.AwayUntil, "f"))
 		}
-		if b.Len()+len(line) > limit {
-			fmt.Fprintf(&b, "…and %d more.", len(members)-i)
-			break
-		}
-		b.WriteString(line + "\n")
+		b.WriteString("\n")
+	}
+	title := "Roster — " + g.Name
+	if pages > 1 {
+		title += fmt.Sprintf(msgPageOf, page+1, pages)
 	}
 	msg := hearth.Message{
 		Content:   fmt.Sprintf("Roster of **%s**: %d members. Only you can see this.", g.Name, len(members)),
-		Embeds:    []hearth.Embed{{Title: "Roster — " + g.Name, Description: b.String()}},
+		Embeds:    []hearth.Embed{{Title: title, Description: b.String()}},
 		Ephemeral: true,
 	}
-	return Reply(msg), nil
+	if pages > 1 {
+		route := "roster:page:" + strconv.FormatInt(g.ID, 10) + ":"
+		msg.Buttons = [][]hearth.Button{{
+			{Label: msgPrevious, CustomID: route + strconv.Itoa(page-1), Style: hearth.ButtonSecondary, Disabled: page == 0},
+			{Label: msgNext, CustomID: route + strconv.Itoa(page+1), Style: hearth.ButtonSecondary, Disabled: page == pages-1},
+		}}
+	}
+	return msg, nil
 }
 
 // rate renders attended of held as "3/4 (75%)".

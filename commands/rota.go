@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // maxAway is the most meetings /rota away covers.
@@ -30,65 +31,70 @@ func (s *Service) registerRota(rt *Router) {
 	rt.Handle("rota away", s.rotaAway)
 }
 
-// rotaMeeting returns the meeting /rota show and /rota pass are about: the
-// one running now, or else the next one.
-func (s *Service) rotaMeeting(ctx context.Context, g *hearth.Group, r *Request) (*hearth.Meeting, error) {
-	return s.firstMeeting(ctx, g, r, false)
+// meetingRota is a meeting's rota as the rota commands need it.
+type meetingRota struct {
+	*hearth.Rota
+	// Fixed is false for a rota computed now, which may change until the
+	// first reminder fixes it.
+	Fixed   bool
+	Members []*hearth.Membership // the group's members
+	Round   int                  // meetings of the group held before this one
 }
 
-// firstMeeting returns the group's first meeting that is not done or
-// cancelled and ends after now; with notStarted, the first that starts after now.
-func (s *Service) firstMeeting(ctx context.Context, g *hearth.Group, r *Request, notStarted bool) (*hearth.Meeting, error) {
-	ms, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
+// rotaOf returns the rota of m: the fixed one, or the one ComputeRota
+// gives now.
+func (s *Service) rotaOf(ctx context.Context, g *hearth.Group, m *hearth.Meeting) (*meetingRota, error) {
+	members, err := s.Store.Members(ctx, g.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range ms {
-		if m.Status != hearth.MeetingDone && (!notStarted || m.StartsAt.After(now(r))) {
-			return m, nil
-		}
+	round, err := s.Store.DoneMeetings(ctx, g.ID, m.StartsAt)
+	if err != nil {
+		return nil, err
 	}
-	return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is no rota yet.", g.Name)
+	out := &meetingRota{Rota: m.Rota, Fixed: m.Rota != nil, Members: members, Round: round}
+	if !out.Fixed {
+		out.Rota = hearth.ComputeRota(members, m.StartsAt, round, g.Sharers)
+	}
+	return out, nil
 }
 
-// rotaOf returns the rota of m: the fixed one, or the one ComputeRota gives
-// now (fixed false), which may change until the first reminder. It also
-// returns the group's members and the meeting's round.
-func (s *Service) rotaOf(ctx context.Context, g *hearth.Group, m *hearth.Meeting) (rota *hearth.Rota, fixed bool, members []*hearth.Membership, round int, err error) {
-	members, err = s.Store.Members(ctx, g.ID)
-	if err != nil {
-		return nil, false, nil, 0, err
-	}
-	round, err = s.Store.DoneMeetings(ctx, g.ID, m.StartsAt)
-	if err != nil {
-		return nil, false, nil, 0, err
-	}
-	if m.Rota != nil {
-		return m.Rota, true, members, round, nil
-	}
-	return hearth.ComputeRota(members, m.StartsAt, round, g.Sharers), false, members, round, nil
-}
-
-// rotaText renders a meeting's rota for the caller.
-func rotaText(g *hearth.Group, m *hearth.Meeting, rota *hearth.Rota, fixed bool, userID string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Rota of the **%s** meeting of %s (%s)", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
+// rotaReply is the ephemeral reply that shows a meeting's rota to the
+// caller, after intro (which may be empty).
+func rotaReply(intro string, g *hearth.Group, m *hearth.Meeting, rota *hearth.Rota, fixed bool, userID string) *Response {
+	var head, tail strings.Builder
+	fmt.Fprintf(&head, "Rota of the **%s** meeting of %s (%s)", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
 	if !fixed {
-		b.WriteString(" (may change until the first reminder)")
+		head.WriteString(" (may change until the first reminder)")
 	}
-	sharers, order := rota.Lines()
-	b.WriteString(":\n" + sharers + "\n" + order + "\n")
 	switch pos := rota.Position(userID); {
 	case rota.IsSharer(userID):
-		fmt.Fprintf(&b, "You share at this meeting and are number %d in the check-in order. If you would rather not, use `/rota pass`.", pos)
+		fmt.Fprintf(&tail, "You share at this meeting and are number %d in the check-in order. If you would rather not, use `/rota pass`.", pos)
 	case slices.Contains(rota.Passed, userID):
-		fmt.Fprintf(&b, "You passed your turn at this meeting; you are number %d in the check-in order.", pos)
+		fmt.Fprintf(&tail, "You passed your turn at this meeting; you are number %d in the check-in order.", pos)
 	case pos > 0:
-		fmt.Fprintf(&b, "You are number %d in the check-in order.", pos)
+		fmt.Fprintf(&tail, "You are number %d in the check-in order.", pos)
 	default:
-		b.WriteString("You are not in this rota (away, or you joined after it was fixed).")
+		tail.WriteString("You are not in this rota (away, or you joined after it was fixed).")
 	}
-	return b.String()
+	return ephemeralRota(intro+head.String()+":", rota, tail.String())
+}
+
+// ephemeralRota is an ephemeral reply of head, the rota's lines and tail:
+// one message when it fits, else the rota split over the reply and its
+// follow-ups (hearth.RotaParts), head after the Sharers line of the first
+// part and tail at the end of the last. It pings nobody.
+func ephemeralRota(head string, rota *hearth.Rota, tail string) *Response {
+	sharers, order := rota.Lines()
+	if text := head + "\n" + sharers + "\n" + order + "\n" + tail; hearth.TextLen(text) <= hearth.MaxContent {
+		return Ephemeral(text)
+	}
+	// Split, head follows the Sharers line: it no longer introduces the rota.
+	parts := hearth.RotaParts(rota, strings.TrimSuffix(head, ":")+".", tail, false, locale.English)
+	for i := range parts {
+		parts[i].Ephemeral = true
+	}
+	return &Response{Message: parts[0], Followups: parts[1:]}
 }
 
 // groupAndMeeting resolves the caller's group and the meeting a rota
@@ -98,9 +104,12 @@ func (s *Service) groupAndMeeting(ctx context.Context, r *Request) (*hearth.Grou
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := s.rotaMeeting(ctx, g, r)
+	m, err := s.meeting(ctx, g, now(r), currentOrNext)
 	if err != nil {
 		return nil, nil, err
+	}
+	if m == nil {
+		return nil, nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is no rota yet.", g.Name)
 	}
 	return g, m, nil
 }
@@ -110,11 +119,11 @@ func (s *Service) rotaShow(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
+	rota, err := s.rotaOf(ctx, g, m)
 	if err != nil {
 		return nil, err
 	}
-	return Ephemeral(rotaText(g, m, rota, fixed, r.User.ID)), nil
+	return rotaReply("", g, m, rota.Rota, rota.Fixed, r.User.ID), nil
 }
 
 // rotaPass gives the caller's turn to the next in line. A rota that was not
@@ -125,22 +134,22 @@ func (s *Service) rotaPass(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _, members, round, err := s.rotaOf(ctx, g, m)
+	rota, err := s.rotaOf(ctx, g, m)
 	if err != nil {
 		return nil, err
 	}
 	m, err = s.Store.UpdateMeeting(ctx, m.ID, func(cur *hearth.Meeting) ([]*hearth.Job, *hearth.AuditEntry, error) {
 		if cur.Rota == nil {
-			cur.Rota = hearth.ComputeRota(members, cur.StartsAt, round, g.Sharers)
+			cur.Rota = hearth.ComputeRota(rota.Members, cur.StartsAt, rota.Round, g.Sharers)
 		}
-		return nil, nil, cur.Rota.Pass(r.User.ID, members, cur.StartsAt)
+		return nil, nil, cur.Rota.Pass(r.User.ID, rota.Members, cur.StartsAt)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.Log.Info("rota pass", "meeting", m.ID, "group", g.ID, "user", r.User.ID)
-	return Ephemeral("You passed your turn to share; you keep your place at the front of the queue for the next meetings.\n\n" +
-		rotaText(g, m, m.Rota, true, r.User.ID)), nil
+	return rotaReply("You passed your turn to share; you keep your place at the front of the queue for the next meetings.\n\n",
+		g, m, m.Rota, true, r.User.ID), nil
 }
 
 // rotaAway makes the caller away for their next meetings: AwayUntil just
@@ -157,9 +166,15 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	starts, err := s.nextStarts(ctx, g, now(r), int(n))
+	coming, err := s.comingMeetings(ctx, g, now(r), int(n)+1)
 	if err != nil {
 		return nil, err
+	}
+	var starts []time.Time
+	for _, m := range coming {
+		if m.StartsAt.After(now(r)) && len(starts) < int(n) {
+			starts = append(starts, m.StartsAt)
+		}
 	}
 	if len(starts) == 0 {
 		return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is nothing to be away for.", g.Name)
@@ -181,51 +196,17 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 		fmt.Fprintf(&b, "You are away for the next %d meeting(s) of **%s**, up to the one of %s. You are left out of the rota and the reminders until then.", n, g.Name, hearth.Timestamp(last, "F"))
 	}
 	// The rota of the next meeting, as SetAway left it.
-	m, err := s.firstMeeting(ctx, g, r, true)
-	if err != nil && hearth.ErrorCode(err) != hearth.ENOTFOUND {
-		return nil, err
-	}
-	if m != nil {
-		rota, fixed, _, _, err := s.rotaOf(ctx, g, m)
-		if err != nil {
-			return nil, err
-		}
-		b.WriteString("\n\n" + rotaText(g, m, rota, fixed, r.User.ID))
-	}
-	return Ephemeral(b.String()), nil
-}
-
-// nextStarts returns the starts of the group's next n meetings that have not
-// started: the planned ones (not cancelled) and, beyond the planning
-// horizon, the times of the group's schedule.
-func (s *Service) nextStarts(ctx context.Context, g *hearth.Group, t time.Time, n int) ([]time.Time, error) {
-	planned, err := s.Store.MeetingsBetween(ctx, g.ID, t, t.AddDate(1, 0, 0))
+	m, err := s.meeting(ctx, g, now(r), notStarted)
 	if err != nil {
 		return nil, err
 	}
-	known := map[int64]bool{}
-	var starts []time.Time
-	for _, m := range planned {
-		known[m.StartsAt.Unix()] = true
-		if m.StartsAt.After(t) && m.Status != hearth.MeetingCancelled && m.Status != hearth.MeetingDone {
-			starts = append(starts, m.StartsAt)
-		}
+	if m == nil {
+		return Ephemeral(b.String()), nil
 	}
-	if g.Schedule != "" {
-		loc, err := g.Location()
-		if err != nil {
-			return nil, err
-		}
-		sched, err := hearth.ParseSchedule(g.Schedule, loc, g.ScheduleSetAt)
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range hearth.NextN(sched, t, n+len(planned)) {
-			if !known[st.Unix()] {
-				starts = append(starts, st)
-			}
-		}
+	rota, err := s.rotaOf(ctx, g, m)
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
-	return starts[:min(n, len(starts))], nil
+	b.WriteString("\n\n")
+	return rotaReply(b.String(), g, m, rota.Rota, rota.Fixed, r.User.ID), nil
 }

@@ -24,6 +24,7 @@ type Router struct {
 	components   map[string]Handler // custom id route
 	autocomplete map[string]Handler // option name
 	slow         map[string]bool    // command paths or routes that may take long
+	scopes       map[string]scope   // top-level command name
 	middleware   []Middleware
 }
 
@@ -34,6 +35,7 @@ func NewRouter() *Router {
 		components:   map[string]Handler{},
 		autocomplete: map[string]Handler{},
 		slow:         map[string]bool{},
+		scopes:       map[string]scope{},
 	}
 }
 
@@ -47,10 +49,37 @@ func (rt *Router) Define(c Command) {
 		panic("commands: duplicate command definition " + c.Name)
 	}
 	rt.commands = append(rt.commands, c)
+	rt.scopes[c.Name] = c.scope
 }
 
 // Commands returns the definitions to sync to Discord.
 func (rt *Router) Commands() []Command { return rt.commands }
+
+// OptionType returns the type of option name of the command at path ("alerts
+// resolve"), as defined, or 0 if there is none.
+func (rt *Router) OptionType(path, name string) OptionType {
+	words := strings.Fields(path)
+	if len(words) == 0 {
+		return 0
+	}
+	for _, c := range rt.commands {
+		if c.Name != words[0] {
+			continue
+		}
+		opts := c.Options
+		for _, w := range words[1:] {
+			i := slices.IndexFunc(opts, func(o OptionDef) bool { return o.Name == w && o.Type <= OptSubcommandGroup })
+			if i < 0 {
+				return 0
+			}
+			opts = opts[i].Options
+		}
+		if i := slices.IndexFunc(opts, func(o OptionDef) bool { return o.Name == name }); i >= 0 {
+			return opts[i].Type
+		}
+	}
+	return 0
+}
 
 // Handle routes a command path ("join", "group create") to h.
 func (rt *Router) Handle(path string, h Handler) { register(rt.handlers, "command", path, h) }
@@ -88,6 +117,9 @@ func (rt *Router) Dispatch(ctx context.Context, r *Request) (*Response, error) {
 	_, h := rt.route(r)
 	if h == nil {
 		return nil, &hearth.Error{Code: hearth.ENOTFOUND, Message: r.T(locale.ErrorUnavailable)}
+	}
+	if name, _, _ := strings.Cut(r.Path, " "); name != "" {
+		r.scope = rt.scopes[name]
 	}
 	for i := len(rt.middleware) - 1; i >= 0; i-- {
 		h = rt.middleware[i](h)

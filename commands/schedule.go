@@ -16,6 +16,7 @@ import (
 func (s *Service) registerSchedule(rt *Router) {
 	rt.Define(Command{
 		Name:        "schedule",
+		scope:       scopeAdmin,
 		Description: "When a group meets (admins)",
 		AdminOnly:   true,
 		Options: []OptionDef{
@@ -88,7 +89,7 @@ func (s *Service) scheduleSet(ctx context.Context, r *Request) (*Response, error
 		return nil, err
 	}
 	note := s.replanned(ctx, r, g)
-	next, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 3)
+	next, err := s.comingMeetings(ctx, g, now(r), 3)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +190,7 @@ func (s *Service) scheduleShow(ctx context.Context, r *Request) (*Response, erro
 	if err != nil {
 		return nil, err
 	}
-	next, err := s.Store.UpcomingMeetings(ctx, g.ID, now(r), 5)
+	next, err := s.comingMeetings(ctx, g, now(r), 5)
 	if err != nil {
 		return nil, err
 	}

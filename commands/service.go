@@ -34,7 +34,10 @@ type Store interface {
 type Service struct {
 	Store   Store
 	Discord hearth.Discord
-	Config  hearth.Config
+	// AlertConfig is the alert settings: who is told, and when to
+	// escalate. Only these: the handlers never see the rest of the
+	// configuration (the encryption key, the token).
+	AlertConfig hearth.AlertsConfig
 	// Alerts decides who may act on an alert and performs the actions (the
 	// web dashboard shares it); built from Store and Config when nil.
 	Alerts *hearth.AlertService

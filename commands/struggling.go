@@ -73,7 +73,7 @@ func (s *Service) raiseAlertWith(ctx context.Context, r *Request, g *hearth.Grou
 		Status:    hearth.AlertOpen,
 		CreatedAt: now(r),
 	}
-	deliveries, jobs := hearth.NewAlertWork(a, g, s.Config.Alerts)
+	deliveries, jobs := hearth.NewAlertWork(a, g, s.AlertConfig)
 	if err := create(ctx, a, deliveries, jobs); err != nil {
 		return nil, fmt.Errorf("create alert: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hearthbot/hearth"
@@ -99,33 +100,76 @@ func (s *Meetings) reminder(ctx context.Context, j *hearth.Job) (string, error) 
 		}
 		return "", ErrCancelled
 	}
-	if j.Result == "" {
+	if posts := hearth.ReminderPosts(g, m, groupLang(g)); len(hearth.PostIDs(j.Result)) < len(posts) {
 		// A first try more than CatchUp late (the host was down) is
 		// skipped; a retry is bounded by the engine's Deadline instead.
-		if due := m.StartsAt.Add(-off); j.Attempts == 0 && s.late(due) {
+		if due := m.StartsAt.Add(-off); j.Attempts == 0 && j.Result == "" && s.late(due) {
 			s.Log.Warn("reminder missed", "meeting", m.ID, "group", g.ID, "offset", j.Arg, "due", due, "late", s.Engine.Now().Sub(due))
 			return "", ErrMissed
 		}
 		if m, err = s.fixRota(ctx, g, m); err != nil {
 			return "", err
 		}
-		msg := hearth.ReminderPost(g, m, groupLang(g))
-		id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
-		if err != nil {
-			return "", s.postFailed(ctx, g, m, j, err)
-		}
-		// If saving fails, the retry sends the same nonce and Discord
-		// returns this message instead of a second one.
-		if err := s.Engine.SaveResult(ctx, j, id); err != nil {
+		if err := s.sendParts(ctx, g, m, j, hearth.ReminderPosts(g, m, groupLang(g))); err != nil {
 			return "", err
 		}
-		s.Log.Info("reminder posted", "meeting", m.ID, "group", g.ID, "offset", j.Arg, "message", id)
+		s.Log.Info("reminder posted", "meeting", m.ID, "group", g.ID, "offset", j.Arg, "message", j.Result)
 	}
 	// Queued after the post, and again on a retry: the keys make it once.
 	if err := s.queueDMs(ctx, g, m, j); err != nil {
 		return "", err
 	}
 	return j.Result, nil
+}
+
+// sendParts posts the parts of a post in order, each exactly once: part i
+// carries its own nonce, and the message ids sent so far are saved on the
+// job after each part (hearth.JoinPostIDs), so a retry after a crash
+// resumes with the first part not saved (and a part sent but not saved is
+// returned by Discord for its nonce instead of being posted again).
+func (s *Meetings) sendParts(ctx context.Context, g *hearth.Group, m *hearth.Meeting, j *hearth.Job, parts []hearth.Message) error {
+	ids := hearth.PostIDs(j.Result)
+	for i := len(ids); i < len(parts); i++ {
+		id, err := s.Discord.Send(ctx, g.ChannelID, &parts[i], partNonce(j, i))
+		if err != nil {
+			return s.postFailed(ctx, g, m, j, err)
+		}
+		ids = append(ids, id)
+		if err := s.Engine.SaveResult(ctx, j, hearth.JoinPostIDs(ids)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// postStart posts the start post's parts (sendParts) with the round's
+// buttons on the last part, the only one edited afterwards, and saves the
+// round with that part's message id. A retry after a crash resends only
+// the parts not saved and saves the round then; a round saved is kept.
+func (s *Meetings) postStart(ctx context.Context, g *hearth.Group, m *hearth.Meeting, j *hearth.Job) error {
+	parts := hearth.StartPosts(g, m, groupLang(g))
+	round := hearth.NewRound(m.ID, g.ChannelID, "")
+	if s.Rounds != nil {
+		hearth.AttachRound(&parts[len(parts)-1], m.Rota, round)
+	}
+	if err := s.sendParts(ctx, g, m, j, parts); err != nil {
+		return err
+	}
+	if s.Rounds == nil {
+		return nil
+	}
+	ids := hearth.PostIDs(j.Result)
+	round.MessageID = ids[len(ids)-1]
+	return s.Rounds.SaveRound(ctx, round)
+}
+
+// partNonce is the nonce of part i of a job's post: the job's nonce for
+// the first part, so a post that fits in one message keeps it.
+func partNonce(j *hearth.Job, i int) string {
+	if i == 0 {
+		return nonce(j)
+	}
+	return nonce(j) + "p" + strconv.Itoa(i)
 }
 
 // queueDMs queues the reminder by DM for each member of the rota who turned
@@ -210,7 +254,7 @@ func (s *Meetings) dm(ctx context.Context, j *hearth.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	msg := hearth.ReminderDM(g, m, lang)
+	msg := hearth.ReminderDM(g, m, j.UserID, lang)
 	return s.Discord.Send(ctx, ch, &msg, nonce(j))
 }
 
@@ -223,8 +267,12 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 	switch {
 	case m.Status == hearth.MeetingCancelled || m.Status == hearth.MeetingDone:
 		return "", ErrCancelled
-	case j.Result != "":
-		return j.Result, nil // posted before a crash
+	case j.Result != "" && m.Status == hearth.MeetingRunning:
+		// Some parts were posted before a crash: post the rest, even late.
+		if err := s.postStart(ctx, g, m, j); err != nil {
+			return "", err
+		}
+		return j.Result, nil
 	case !s.Engine.Now().Before(m.EndsAt):
 		s.Log.Warn("meeting start missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
 		return "", ErrMissed // the end job closes it
@@ -256,25 +304,11 @@ func (s *Meetings) start(ctx context.Context, j *hearth.Job) (string, error) {
 		s.Log.Warn("meeting start post missed", "meeting", m.ID, "group", g.ID, "due", m.StartsAt)
 		return "", ErrMissed
 	}
-	msg := hearth.StartPost(g, m, groupLang(g))
-	round := hearth.NewRound(m.ID, g.ChannelID, "")
-	if s.Rounds != nil {
-		hearth.AttachRound(&msg, m.Rota, round)
+	if err := s.postStart(ctx, g, m, j); err != nil {
+		return "", err
 	}
-	id, err := s.Discord.Send(ctx, g.ChannelID, &msg, nonce(j))
-	if err != nil {
-		return "", s.postFailed(ctx, g, m, j, err)
-	}
-	if s.Rounds != nil {
-		// A retry after a crash gets the same message back (the nonce) and
-		// saves the round then; a round saved already is kept.
-		round.MessageID = id
-		if err := s.Rounds.SaveRound(ctx, round); err != nil {
-			return "", err
-		}
-	}
-	s.Log.Info("meeting started", "meeting", m.ID, "group", g.ID, "message", id)
-	return id, nil
+	s.Log.Info("meeting started", "meeting", m.ID, "group", g.ID, "message", j.Result)
+	return j.Result, nil
 }
 
 // end makes the meeting done and counts the shares of its rota, so the

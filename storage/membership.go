@@ -94,7 +94,9 @@ func (db *DB) Join(ctx context.Context, m *hearth.Membership) error {
 	})
 }
 
-// Leave removes the user from the group, or returns ENOTFOUND.
+// Leave removes the user from the group and, in the same transaction, from
+// the fixed rotas of its meetings that have not started (a sharer's turn
+// goes to the next in line), or returns ENOTFOUND.
 func (db *DB) Leave(ctx context.Context, groupID int64, userID string) error {
 	return db.write(ctx, func(tx *gorm.DB, ch *changes) error {
 		ch.group(groupID)
@@ -106,7 +108,7 @@ func (db *DB) Leave(ctx context.Context, groupID int64, userID string) error {
 		if res.RowsAffected == 0 {
 			return errNotMember()
 		}
-		return nil
+		return leaveComingRotas(tx, db.now(), []int64{groupID}, userID)
 	})
 }
 

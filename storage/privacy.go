@@ -145,8 +145,9 @@ func (db *DB) userData(ctx context.Context, guildID, userID string, decrypt bool
 // alerts (with notes and deliveries) in the guild; every job row that
 // belongs to one of those alerts, or that belongs to the guild and names the
 // user (as its user, its argument or a part of its key) unless it is work
-// the user only receives (hearth.RecipientJobKinds); and the user's
-// places in the rotas stored on the guild's meetings. The audit entry (its
+// the user only receives (hearth.RecipientJobKinds); and the user's places
+// in the rotas stored on the guild's meetings (where a meeting is still to
+// come, a sharer's turn goes to the next in line). The audit entry (its
 // Action and Target are what the caller sets; it holds no content) is saved
 // in the same transaction. Audit entries of the user's own actions as an
 // admin or psychologist stay: they are the server's record, not member data.
@@ -218,6 +219,11 @@ func (db *DB) EraseUser(ctx context.Context, guildID, userID string, audit heart
 			return fmt.Errorf("memberships: %w", res.Error)
 		}
 		out.Memberships = int(res.RowsAffected)
+		// Coming rotas first, so a sharer's turn goes to the next in line;
+		// then every other rota of the guild's meetings.
+		if err := leaveComingRotas(tx, db.now(), guildGroups(tx, guildID), userID); err != nil {
+			return err
+		}
 		if err := db.eraseFromRotas(tx, guildID, userID); err != nil {
 			return err
 		}

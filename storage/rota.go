@@ -92,3 +92,42 @@ func (db *DB) SetAway(ctx context.Context, groupID int64, userID string, from, u
 	}
 	return member, changed, nil
 }
+
+// leaveComingRotas takes userID, who has left or been erased, out of the
+// fixed rotas of meetings that have not started (scheduled, starting after
+// now) of the given groups, giving a sharer's turn to the next in line (Rota.Remove).
+// It runs in the caller's transaction, after the membership is gone, so
+// the next in line is chosen among the members who stay.
+func leaveComingRotas(tx *gorm.DB, now time.Time, groupIDs any, userID string) error {
+	var mrows []meetingRow
+	err := forUpdate(tx).Where(`group_id IN (?) AND status = ? AND starts_at > ? AND rota LIKE ? ESCAPE '\'`,
+		groupIDs, hearth.MeetingScheduled, now, `%"`+escapeLike(userID)+`"%`).Order("starts_at, id").Find(&mrows).Error
+	if err != nil {
+		return fmt.Errorf("coming rotas: %w", err)
+	}
+	members := map[int64][]*hearth.Membership{}
+	for i := range mrows {
+		m, err := mrows[i].domain()
+		if err != nil {
+			return err
+		}
+		if _, ok := members[m.GroupID]; !ok {
+			var rows []membershipRow
+			if err := tx.Where("group_id = ?", m.GroupID).Order("seq, id").Find(&rows).Error; err != nil {
+				return fmt.Errorf("coming rotas: %w", err)
+			}
+			for j := range rows {
+				members[m.GroupID] = append(members[m.GroupID], rows[j].domain())
+			}
+		}
+		m.Rota.Remove(userID, members[m.GroupID], m.StartsAt)
+		row, err := newMeetingRow(m)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&meetingRow{}).Where("id = ?", m.ID).Update("rota", row.Rota).Error; err != nil {
+			return fmt.Errorf("coming rotas: %w", err)
+		}
+	}
+	return nil
+}

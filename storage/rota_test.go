@@ -91,3 +91,40 @@ func TestDB_SetAway(t *testing.T) {
 		})
 	})
 }
+
+func TestDB_Leave_ComingRotas(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		g := newGroup(t, db, "guild", "Anxiety")
+		for _, u := range []string{"u1", "u2", "u3"} {
+			noErr(t, db.Join(ctx, &hearth.Membership{GroupID: g.ID, UserID: u}))
+		}
+		members, err := db.Members(ctx, g.ID)
+		noErr(t, err)
+		week := 7 * 24 * time.Hour
+		var ms []*hearth.Meeting
+		for i, st := range []hearth.MeetingStatus{hearth.MeetingDone, hearth.MeetingScheduled, hearth.MeetingScheduled} {
+			m := &hearth.Meeting{GroupID: g.ID, StartsAt: testNow.Add(time.Duration(i) * week), EndsAt: testNow.Add(time.Duration(i)*week + time.Hour), Status: st,
+				Rota: hearth.ComputeRota(members, testNow, 0, 1)}
+			noErr(t, db.CreateMeeting(ctx, m))
+			ms = append(ms, m)
+		}
+		if !ms[1].Rota.IsSharer("u1") {
+			t.Fatalf("setup: u1 does not share: %+v", ms[1].Rota)
+		}
+		noErr(t, db.Leave(ctx, g.ID, "u1"))
+		for i, m := range ms {
+			got, err := db.Meeting(ctx, m.ID)
+			noErr(t, err)
+			if i == 0 { // held: its record stays as it was
+				if !got.Rota.IsSharer("u1") {
+					t.Errorf("the rota of a meeting held changed: %+v", got.Rota)
+				}
+				continue
+			}
+			if got.Rota.Position("u1") != 0 || !slices.Equal(got.Rota.Sharers, []string{"u2"}) {
+				t.Errorf("meeting %d: rota %+v, want u1 out and u2 sharing", i, got.Rota)
+			}
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -63,5 +64,37 @@ func TestAutocomplete_TimezoneAndGroup(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAutocomplete_IntegerValues: the choices for the integer option
+// `alert` carry JSON numbers, as Discord requires of an integer option.
+func TestAutocomplete_IntegerValues(t *testing.T) {
+	h := start(t)
+	h.setupGroup()
+	mustEphemeral(t, struggle(h, h.members[0], "today", false, ""))
+	ix := h.fake.Autocomplete(h.as(h.fac), "alerts resolve", "alert", discordtest.Str("alert", ""))
+	if _, err := ix.WaitFinal(h.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	calls := h.fake.CallsTo("POST", "/interactions/*/*/callback")
+	var body struct {
+		Type int `json:"type"`
+		Data struct {
+			Choices []struct {
+				Name  string          `json:"name"`
+				Value json.RawMessage `json:"value"`
+			} `json:"choices"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(calls[len(calls)-1].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.Type != int(discordgo.InteractionApplicationCommandAutocompleteResult) || len(body.Data.Choices) != 1 {
+		t.Fatalf("callback %d with %d choices, want one alert", body.Type, len(body.Data.Choices))
+	}
+	var n int64
+	if err := json.Unmarshal(body.Data.Choices[0].Value, &n); err != nil || n != 1 {
+		t.Errorf("choice value %s, want the number 1", body.Data.Choices[0].Value)
 	}
 }

@@ -111,7 +111,7 @@ func TestCheckIn_LowMoodAlert(t *testing.T) {
 	}
 
 	t.Run("ErrOtherMember", func(t *testing.T) {
-		mustEphemeral(t, h.press(h.members[2], r.Message, ids[0]), "only they can press it")
+		mustEphemeral(t, h.press(h.members[2], r.Message, ids[0]), "belongs to someone else")
 		h.settle()
 		if n := len(h.dms(h.fac)); n != 0 {
 			t.Fatalf("another member's press sent %d DMs", n)

@@ -50,7 +50,7 @@ func TestGroup_Delete(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mustEphemeral(t, r, "Only the admin who asked")
+		mustEphemeral(t, r, "belongs to someone else")
 	})
 	t.Run("ErrOtherServersGroup", func(t *testing.T) {
 		foreign := h.foreignGroup("Foreign Circle")

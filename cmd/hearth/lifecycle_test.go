@@ -40,7 +40,7 @@ func bareConfig(t *testing.T, fake *discordtest.Server) hearth.Config {
 	return cfg
 }
 
-// launch builds an App, lets setup change it (router middleware, test
+// launch builds an App, lets setup change it (test
 // commands), and runs it in the background; the test waits on done (or
 // Ready) itself. Cleanup stops it and closes the database.
 func launch(t *testing.T, cfg hearth.Config, o AppOptions, setup ...func(*App)) *running {

@@ -325,7 +325,7 @@ func TestPrivacy_Delete(t *testing.T) {
 	t.Run("ErrSomeoneElse", func(t *testing.T) {
 		r := ask(t)
 		got := h.press(other, r.Message, "privacy:delete:"+me)
-		mustEphemeral(t, got, "Only the person who asked")
+		mustEphemeral(t, got, "belongs to someone else")
 		if d, _ := h.app.DB.UserData(h.ctx(), h.guild, me); len(d.Memberships) != 2 {
 			t.Errorf("another member's press erased data")
 		}

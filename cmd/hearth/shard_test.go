@@ -12,20 +12,24 @@ import (
 	"github.com/hearthbot/hearth/discordtest"
 )
 
-// guildRecorder is router middleware that notes the guild of every
-// interaction one App handles.
+// guildRecorder is the handler of a /probe command that notes the guild
+// of every interaction one App answers.
 type guildRecorder struct {
 	mu     sync.Mutex
 	guilds []string
 }
 
-func (g *guildRecorder) middleware(next commands.Handler) commands.Handler {
-	return func(ctx context.Context, r *commands.Request) (*commands.Response, error) {
-		g.mu.Lock()
-		g.guilds = append(g.guilds, r.GuildID)
-		g.mu.Unlock()
-		return next(ctx, r)
-	}
+func (g *guildRecorder) handle(_ context.Context, r *commands.Request) (*commands.Response, error) {
+	g.mu.Lock()
+	g.guilds = append(g.guilds, r.GuildID)
+	g.mu.Unlock()
+	return commands.Ephemeral("probed"), nil
+}
+
+// probe adds the /probe command, answered by rec, to an App's router.
+func (g *guildRecorder) probe(a *App) {
+	a.Router.Define(commands.Command{Name: "probe", Description: "Which shard answers"})
+	a.Router.Handle("probe", g.handle)
 }
 
 func (g *guildRecorder) seen() []string {
@@ -56,20 +60,20 @@ func TestRun_Shards(t *testing.T) {
 		c.Discord.ShardID, c.Discord.ShardCount = shard, 2
 		rec := &guildRecorder{}
 		recorders = append(recorders, rec)
-		r := launch(t, c, AppOptions{}, func(a *App) { a.Router.Use(rec.middleware) })
+		r := launch(t, c, AppOptions{}, rec.probe)
 		r.ready(t)
 	}
 	for i, g := range guilds {
 		spec := discordtest.InteractionSpec{GuildID: g, ChannelID: channels[i], User: users[i],
 			Permissions: int64(discordgo.PermissionViewChannel | discordgo.PermissionSendMessages)}
-		ix := fake.SlashCommand(spec, "struggling", discordtest.Str("urgency", "now"), discordtest.Bool("relapse", false))
+		ix := fake.SlashCommand(spec, "probe")
 		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 		reply, err := ix.WaitFinal(ctx)
 		cancel()
 		if err != nil {
 			t.Fatalf("server %d: no answer: %v", i, err)
 		}
-		mustEphemeral(t, reply, "/join")
+		mustEphemeral(t, reply, "probed")
 	}
 	for shard, rec := range recorders {
 		if got := rec.seen(); len(got) != 1 || got[0] != guilds[shard] {

@@ -112,7 +112,7 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Alerts = &hearth.AlertService{Store: db, Config: cfg.Alerts, Now: o.Now, Wake: a.Engine.Wake}
 	a.Planner.BriefBefore = cfg.Meetings.BriefBefore
 	a.Presence = &scheduler.Presence{Store: db, Now: o.Now, PresentFor: time.Duration(cfg.Meetings.PresentMinutes) * time.Minute, Log: o.Logger}
-	svc := &commands.Service{Store: db, Config: cfg, Alerts: a.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Skip: a.Planner.Skip, Log: o.Logger, VoiceChanged: a.Presence.Forget}
+	svc := &commands.Service{Store: db, AlertConfig: cfg.Alerts, Alerts: a.Alerts, Wake: a.Engine.Wake, Replan: a.Planner.Replan, Skip: a.Planner.Skip, Log: o.Logger, VoiceChanged: a.Presence.Forget}
 	svc.Register(a.Router)
 	a.Bot, err = bot.New(bot.Options{
 		Discord:    cfg.Discord,
