@@ -175,6 +175,25 @@ var migrations = []migration{
 	{8, "an index of the leases of held jobs", []string{
 		`CREATE INDEX jobs_held_lease ON jobs (lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL`,
 	}},
+	// The dashboard (SPEC §11) keeps its logins server-side, so that any
+	// process serves any visitor and a logout ends the session at once; it
+	// finds a person's groups across servers by their psychologists and
+	// members, and a group's alerts newest first.
+	{13, "dashboard sessions and cross-server lookups", []string{
+		`CREATE TABLE web_sessions (
+			id TEXT PRIMARY KEY,
+			user_id TEXT NOT NULL,
+			user_name TEXT NOT NULL DEFAULT '',
+			csrf TEXT NOT NULL,
+			timezone TEXT NOT NULL DEFAULT '',
+			created_at {ts} NOT NULL,
+			expires_at {ts} NOT NULL)`,
+		`CREATE INDEX web_sessions_user ON web_sessions (user_id)`,
+		`CREATE INDEX web_sessions_expires ON web_sessions (expires_at)`,
+		`CREATE INDEX groups_facilitator ON "groups" (facilitator_id)`,
+		`CREATE INDEX groups_observer ON "groups" (observer_id)`,
+		`CREATE INDEX alerts_group_created ON alerts (group_id, created_at)`,
+	}},
 }
 
 // LatestVersion is the schema version this build migrates to.
