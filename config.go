@@ -121,8 +121,8 @@ const DefaultAPIBaseURL = "https://discord.com/api/v9"
 func DefaultConfig() Config {
 	return Config{
 		Discord: DiscordConfig{
-			APIBaseURL:     DefaultAPIBaseURL,
-			ShardCount:     1,
+			APIBaseURL:        DefaultAPIBaseURL,
+			ShardCount:        1,
 			RequestTimeout:    10 * time.Second,
 			OAuthAuthorizeURL: DefaultOAuthAuthorizeURL,
 		},
