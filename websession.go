@@ -52,3 +52,9 @@ type GuildInfo struct {
 	ID   string
 	Name string
 }
+
+// ChannelInfo names a text channel of a server.
+type ChannelInfo struct {
+	ID   string
+	Name string
+}

@@ -55,3 +55,21 @@ func (b *Bot) Guilds() []hearth.GuildInfo {
 	}
 	return out
 }
+
+// TextChannels returns a server's text channels, from the gateway's cache,
+// for the dashboard's group form.
+func (b *Bot) TextChannels(guildID string) []hearth.ChannelInfo {
+	g, err := b.s.State.Guild(guildID)
+	if err != nil {
+		return nil
+	}
+	b.s.State.RLock()
+	defer b.s.State.RUnlock()
+	var out []hearth.ChannelInfo
+	for _, c := range g.Channels {
+		if c.Type == discordgo.ChannelTypeGuildText {
+			out = append(out, hearth.ChannelInfo{ID: c.ID, Name: c.Name})
+		}
+	}
+	return out
+}

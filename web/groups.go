@@ -1,0 +1,503 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/commands"
+)
+
+// historyWindow is how far back a group page shows meetings.
+const historyWindow = 12 * 7 * 24 * time.Hour
+
+type groupListPage struct {
+	Psych  []*hearth.Group
+	Member []*hearth.Group
+	Admin  []serverGroups
+}
+
+type serverGroups struct {
+	Guild  hearth.GuildInfo
+	Groups []*hearth.Group
+}
+
+// groupList shows the groups the visitor coordinates, belongs to, and
+// administers, by server.
+func (s *Server) groupList(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	ctx := r.Context()
+	member, err := s.o.Store.MemberGroups(ctx, v.sess.UserID)
+	if err != nil {
+		return err
+	}
+	servers, err := v.adminServers(ctx)
+	if err != nil {
+		return err
+	}
+	p := groupListPage{Psych: v.psych, Member: member}
+	for _, g := range servers {
+		gs, err := s.o.Store.Groups(ctx, g.ID)
+		if err != nil {
+			return err
+		}
+		p.Admin = append(p.Admin, serverGroups{Guild: g, Groups: gs})
+	}
+	s.render(w, r, v, 0, "groups", "Groups", p)
+	return nil
+}
+
+// groupAccess loads a group and says what the visitor may see of it: all
+// of it as one of its psychologists, its settings as an admin of its
+// server. Anything else is the same not found as an unknown id.
+func (s *Server) groupAccess(r *http.Request, v *viewer) (g *hearth.Group, psych, admin bool, err error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, false, false, errNotFound
+	}
+	g, err = s.o.Store.Group(r.Context(), id)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, false, false, errNotFound
+	} else if err != nil {
+		return nil, false, false, err
+	}
+	psych = g.IsPsychologist(v.sess.UserID)
+	admin, err = v.isAdmin(r.Context(), g.GuildID)
+	if err != nil {
+		return nil, false, false, err
+	}
+	if !psych && !admin {
+		return nil, false, false, errNotFound
+	}
+	return g, psych, admin, nil
+}
+
+// meetingRow is one past meeting: totals only, never a member's mood.
+type meetingRow struct {
+	*hearth.Meeting
+	Attended int
+	Moods    int
+	AvgMood  float64
+}
+
+type groupPage struct {
+	Group    *hearth.Group
+	Server   string
+	Psych    bool
+	Admin    bool
+	Loc      *time.Location
+	Schedule string
+	Members  []*hearth.Membership
+	Alerts   []alertRow
+	History  []meetingRow // newest first
+	Upcoming []*hearth.Meeting
+	Chart    template.HTML
+}
+
+func (s *Server) groupShow(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	g, psych, admin, err := s.groupAccess(r, v)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p := groupPage{Group: g, Server: s.guildName(g.GuildID), Psych: psych, Admin: admin, Loc: v.loc}
+	if g.Schedule != "" {
+		p.Schedule = hearth.DescribeSchedule(g.Schedule)
+	}
+	if p.Upcoming, err = s.o.Store.UpcomingMeetings(ctx, g.ID, s.o.Now(), 5); err != nil {
+		return err
+	}
+	if psych {
+		if p.Members, err = s.o.Store.Members(ctx, g.ID); err != nil {
+			return err
+		}
+		as, err := s.o.Store.RecentAlerts(ctx, []int64{g.ID}, s.o.Now().Add(-recentAlerts), 50)
+		if err != nil {
+			return err
+		}
+		p.Alerts = s.alertRows(v, as)
+		if p.History, err = s.history(ctx, g); err != nil {
+			return err
+		}
+		p.Chart = chartSVG(p.History, v.loc)
+	}
+	s.render(w, r, v, 0, "group", g.Name, p)
+	return nil
+}
+
+// history returns the group's past meetings of the window, newest first,
+// with attendance and average mood from one read of the check-ins.
+func (s *Server) history(ctx context.Context, g *hearth.Group) ([]meetingRow, error) {
+	now := s.o.Now()
+	from := now.Add(-historyWindow)
+	ms, err := s.o.Store.MeetingsBetween(ctx, g.ID, from, now)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.o.Store.GroupCheckIns(ctx, g.ID, from, now)
+	if err != nil {
+		return nil, err
+	}
+	type agg struct{ n, moods, sum int }
+	by := map[int64]*agg{}
+	for _, c := range cs {
+		a := by[c.MeetingID]
+		if a == nil {
+			a = &agg{}
+			by[c.MeetingID] = a
+		}
+		a.n++
+		if c.Mood > 0 {
+			a.moods++
+			a.sum += c.Mood
+		}
+	}
+	var out []meetingRow
+	for _, m := range ms {
+		if m.Status == hearth.MeetingCancelled || m.StartsAt.After(now) {
+			continue
+		}
+		row := meetingRow{Meeting: m}
+		if a := by[m.ID]; a != nil {
+			row.Attended, row.Moods = a.n, a.moods
+			if a.moods > 0 {
+				row.AvgMood = float64(a.sum) / float64(a.moods)
+			}
+		}
+		out = append(out, row)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// groupChart serves the attendance and mood chart alone, as an SVG file.
+func (s *Server) groupChart(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	g, psych, _, err := s.groupAccess(r, v)
+	if err != nil {
+		return err
+	}
+	if !psych {
+		return errNotFound
+	}
+	rows, err := s.history(r.Context(), g)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + string(chartSVG(rows, v.loc))))
+	return nil
+}
+
+type detailRow struct {
+	UserID string
+	Came   bool
+	Mood   int
+	Note   string
+}
+
+// meetingDetails shows each member's attendance, mood and note of one
+// meeting to its group's psychologists, after writing an audit row, like
+// the Details button of the summary DM.
+func (s *Server) meetingDetails(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	g, psych, _, err := s.groupAccess(r, v)
+	if err != nil || !psych {
+		return errNotFound
+	}
+	ctx := r.Context()
+	mid, err := strconv.ParseInt(r.PathValue("mid"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	m, err := s.o.Store.Meeting(ctx, mid)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND || (err == nil && m.GroupID != g.ID) {
+		return errNotFound
+	} else if err != nil {
+		return err
+	}
+	// The same handler as the summary DM's Details button checks and audits.
+	if _, err := s.dispatch(ctx, v, &commands.Request{Kind: commands.KindComponent, GuildID: g.GuildID,
+		CustomID: "summary:details:" + strconv.FormatInt(m.ID, 10)}); err != nil {
+		return err
+	}
+	members, err := s.o.Store.Members(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	cs, err := s.o.Store.CheckIns(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	var rows []detailRow
+	seen := map[string]bool{}
+	for _, c := range cs {
+		seen[c.UserID] = true
+		rows = append(rows, detailRow{UserID: c.UserID, Came: true, Mood: c.Mood, Note: c.Note})
+	}
+	for _, mb := range members {
+		if !seen[mb.UserID] {
+			rows = append(rows, detailRow{UserID: mb.UserID})
+		}
+	}
+	s.render(w, r, v, 0, "details", "Meeting details — "+g.Name, struct {
+		Group   *hearth.Group
+		Meeting *hearth.Meeting
+		Rows    []detailRow
+		Loc     *time.Location
+	}{g, m, rows, v.loc})
+	return nil
+}
+
+// groupForm is the create and edit form, with the schedule preview.
+type groupForm struct {
+	Group    *hearth.Group // nil when creating
+	GuildID  string
+	Server   string
+	Channels []hearth.ChannelInfo
+	Name, ChannelID, Facilitator, Observer, Timezone, Schedule string
+	Length, Sharers                                            string
+	Preview                                                    []time.Time
+	PreviewLoc                                                 *time.Location
+	PreviewErr, Error                                          string
+}
+
+func (s *Server) channels(guildID string) []hearth.ChannelInfo {
+	if c, ok := s.o.Discord.(interface {
+		TextChannels(guildID string) []hearth.ChannelInfo
+	}); ok {
+		return c.TextChannels(guildID)
+	}
+	return nil
+}
+
+func (f *groupForm) read(r *http.Request) {
+	for k, p := range map[string]*string{"name": &f.Name, "channel": &f.ChannelID, "facilitator": &f.Facilitator,
+		"observer": &f.Observer, "timezone": &f.Timezone, "schedule": &f.Schedule, "length": &f.Length, "sharers": &f.Sharers} {
+		*p = strings.TrimSpace(r.FormValue(k))
+	}
+}
+
+// preview fills the next five meetings of the form's schedule, or says why
+// it cannot be read. It runs on every render of the form: the Preview
+// button is a plain submit, so it works without JavaScript.
+func (s *Server) preview(f *groupForm) {
+	if f.Schedule == "" {
+		return
+	}
+	loc, err := hearth.LoadLocation(f.Timezone)
+	if err != nil || f.Timezone == "" {
+		f.PreviewErr = msgBadTimezone
+		return
+	}
+	sched, err := hearth.ParseSchedule(f.Schedule, loc, s.o.Now())
+	if err != nil {
+		f.PreviewErr = plain(hearth.ErrorMessage(err))
+		return
+	}
+	f.Preview, f.PreviewLoc = hearth.NextN(sched, s.o.Now(), 5), loc
+}
+
+// groupNew shows the create form for one of the visitor's servers.
+func (s *Server) groupNew(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	guild := r.URL.Query().Get("server")
+	if ok, err := v.isAdmin(r.Context(), guild); err != nil {
+		return err
+	} else if !ok {
+		return errNotFound
+	}
+	f := &groupForm{GuildID: guild, Server: s.guildName(guild), Channels: s.channels(guild), Timezone: "UTC", Length: "90", Sharers: "2"}
+	if st, err := s.o.Store.GuildSettings(r.Context(), guild); err == nil && st.Timezone != "" {
+		f.Timezone = st.Timezone
+	}
+	s.render(w, r, v, 0, "group_form", "New group", f)
+	return nil
+}
+
+// groupCreate previews or creates: /group create, then /schedule set.
+func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	guild := r.FormValue("server")
+	if ok, err := v.isAdmin(r.Context(), guild); err != nil {
+		return err
+	} else if !ok {
+		return errNotFound
+	}
+	f := &groupForm{GuildID: guild, Server: s.guildName(guild), Channels: s.channels(guild)}
+	f.read(r)
+	s.preview(f)
+	if r.FormValue("action") != "save" || f.PreviewErr != "" {
+		s.render(w, r, v, 0, "group_form", "New group", f)
+		return nil
+	}
+	opts := map[string]commands.Option{"name": {String: f.Name}, "timezone": {String: f.Timezone}}
+	if err := s.formOptions(f, opts, nil); err != nil {
+		f.Error = plain(hearth.ErrorMessage(err))
+		s.render(w, r, v, http.StatusBadRequest, "group_form", "New group", f)
+		return nil
+	}
+	ctx := r.Context()
+	if _, err := s.adminCommand(ctx, v, guild, "group create", opts); err != nil {
+		f.Error = plain(hearth.ErrorMessage(err))
+		s.render(w, r, v, http.StatusBadRequest, "group_form", "New group", f)
+		return nil
+	}
+	g, err := s.o.Store.GroupByName(ctx, guild, f.Name)
+	if err != nil {
+		return err
+	}
+	if err := s.setSchedule(ctx, v, g, f.Schedule); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/groups/"+strconv.FormatInt(g.ID, 10), "created")
+	return nil
+}
+
+// formOptions turns the form into command options; only fields that differ
+// from g (nil: every field) are included.
+func (s *Server) formOptions(f *groupForm, opts map[string]commands.Option, g *hearth.Group) error {
+	if f.ChannelID != "" && (g == nil || f.ChannelID != g.ChannelID) {
+		known := s.channels(f.GuildID)
+		if known != nil && !slices.ContainsFunc(known, func(c hearth.ChannelInfo) bool { return c.ID == f.ChannelID }) {
+			return hearth.Errorf(hearth.EINVALID, "Pick one of the server's text channels.")
+		}
+		opts["channel"] = commands.Option{Channel: &commands.Channel{ID: f.ChannelID, Text: true}}
+	}
+	for key, id := range map[string]string{"facilitator": f.Facilitator, "observer": f.Observer} {
+		if id == "" {
+			continue
+		}
+		if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+			return hearth.Errorf(hearth.EINVALID, "The %s must be a Discord user id (digits only: in Discord, right-click the person and Copy User ID).", key)
+		}
+		if g != nil && ((key == "facilitator" && id == g.FacilitatorID) || (key == "observer" && id == g.ObserverID)) {
+			continue
+		}
+		opts[key] = commands.Option{User: &commands.User{ID: id}}
+	}
+	for key, val := range map[string]string{"length": f.Length, "sharers": f.Sharers} {
+		if val == "" || g == nil {
+			continue // /group create takes neither: the defaults apply
+		}
+		n, err := strconv.ParseInt(val, 10, 64)
+		if err != nil {
+			return hearth.Errorf(hearth.EINVALID, "The %s must be a whole number.", key)
+		}
+		if (key == "length" && int(n) != g.LengthMinutes) || (key == "sharers" && int(n) != g.Sharers) {
+			opts[key] = commands.Option{Int: n}
+		}
+	}
+	return nil
+}
+
+// setSchedule runs /schedule set when the schedule changed.
+func (s *Server) setSchedule(ctx context.Context, v *viewer, g *hearth.Group, expr string) error {
+	if expr == "" || hearth.NormalizeSchedule(expr) == g.Schedule {
+		return nil
+	}
+	_, err := s.adminCommand(ctx, v, g.GuildID, "schedule set", map[string]commands.Option{"group": {String: g.Name}, "when": {String: expr}})
+	return err
+}
+
+func (s *Server) editForm(g *hearth.Group) *groupForm {
+	return &groupForm{Group: g, GuildID: g.GuildID, Server: s.guildName(g.GuildID), Channels: s.channels(g.GuildID),
+		Name: g.Name, ChannelID: g.ChannelID, Facilitator: g.FacilitatorID, Observer: g.ObserverID, Timezone: g.Timezone,
+		Schedule: g.Schedule, Length: strconv.Itoa(g.LengthMinutes), Sharers: strconv.Itoa(g.Sharers)}
+}
+
+func (s *Server) adminGroup(r *http.Request, v *viewer) (*hearth.Group, error) {
+	g, _, admin, err := s.groupAccess(r, v)
+	if err != nil {
+		return nil, err
+	}
+	if !admin {
+		return nil, errNotFound
+	}
+	return g, nil
+}
+
+func (s *Server) groupEditForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	g, err := s.adminGroup(r, v)
+	if err != nil {
+		return err
+	}
+	f := s.editForm(g)
+	s.preview(f)
+	s.render(w, r, v, 0, "group_form", "Edit "+g.Name, f)
+	return nil
+}
+
+// groupSave previews or saves: /group edit with what changed, then
+// /schedule set.
+func (s *Server) groupSave(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	g, err := s.adminGroup(r, v)
+	if err != nil {
+		return err
+	}
+	f := s.editForm(g)
+	f.read(r)
+	s.preview(f)
+	if r.FormValue("action") != "save" || f.PreviewErr != "" {
+		s.render(w, r, v, 0, "group_form", "Edit "+g.Name, f)
+		return nil
+	}
+	opts := map[string]commands.Option{"group": {String: g.Name}}
+	if f.Name != g.Name {
+		opts["name"] = commands.Option{String: f.Name}
+	}
+	if f.Timezone != g.Timezone {
+		opts["timezone"] = commands.Option{String: f.Timezone}
+	}
+	if err := s.formOptions(f, opts, g); err != nil {
+		f.Error = plain(hearth.ErrorMessage(err))
+		s.render(w, r, v, http.StatusBadRequest, "group_form", "Edit "+g.Name, f)
+		return nil
+	}
+	ctx := r.Context()
+	if len(opts) > 1 {
+		if _, err := s.adminCommand(ctx, v, g.GuildID, "group edit", opts); err != nil {
+			f.Error = plain(hearth.ErrorMessage(err))
+			s.render(w, r, v, http.StatusBadRequest, "group_form", "Edit "+g.Name, f)
+			return nil
+		}
+		if g, err = s.o.Store.Group(ctx, g.ID); err != nil {
+			return err
+		}
+	}
+	if err := s.setSchedule(ctx, v, g, f.Schedule); err != nil {
+		f.Error = plain(hearth.ErrorMessage(err))
+		s.render(w, r, v, http.StatusBadRequest, "group_form", "Edit "+g.Name, f)
+		return nil
+	}
+	redirectDone(w, r, "/groups/"+strconv.FormatInt(g.ID, 10), "saved")
+	return nil
+}
+
+func (s *Server) groupDeleteForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	g, err := s.adminGroup(r, v)
+	if err != nil {
+		return err
+	}
+	members, err := s.o.Store.Members(r.Context(), g.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, v, 0, "group_delete", "Delete "+g.Name, struct {
+		Group   *hearth.Group
+		Members int
+	}{g, len(members)})
+	return nil
+}
+
+func (s *Server) groupDelete(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	g, err := s.adminGroup(r, v)
+	if err != nil {
+		return err
+	}
+	if err := s.deleteGroup(r.Context(), v, g); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/groups", "deleted")
+	return nil
+}
