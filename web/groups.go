@@ -253,10 +253,10 @@ func (s *Server) meetingDetails(w http.ResponseWriter, r *http.Request, v *viewe
 
 // groupForm is the create and edit form, with the schedule preview.
 type groupForm struct {
-	Group    *hearth.Group // nil when creating
-	GuildID  string
-	Server   string
-	Channels []hearth.ChannelInfo
+	Group                                                      *hearth.Group // nil when creating
+	GuildID                                                    string
+	Server                                                     string
+	Channels                                                   []hearth.ChannelInfo
 	Name, ChannelID, Facilitator, Observer, Timezone, Schedule string
 	Length, Sharers                                            string
 	Preview                                                    []time.Time
