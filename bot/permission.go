@@ -73,3 +73,16 @@ func (b *Bot) TextChannels(guildID string) []hearth.ChannelInfo {
 	}
 	return out
 }
+
+// DisplayName returns a user's display name (global name, else username)
+// read from Discord, for the dashboard's pages.
+func (b *Bot) DisplayName(ctx context.Context, userID string) (string, error) {
+	u, err := b.s.User(userID, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", classify(err)
+	}
+	if u.GlobalName != "" {
+		return u.GlobalName, nil
+	}
+	return u.Username, nil
+}

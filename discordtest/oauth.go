@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -37,6 +38,7 @@ type OAuth struct {
 
 	mu       sync.Mutex
 	user     *discordgo.User
+	offered  []*discordgo.User // OfferUsers: the authorization page lets a person pick
 	codes    map[string]oauthGrant
 	tokens   map[string]*discordgo.User
 	requests []url.Values // authorize queries, in order
@@ -73,6 +75,18 @@ func (o *OAuth) LogInAs(userID, name string) {
 	o.user = &discordgo.User{ID: userID, Username: name, GlobalName: name, Discriminator: "0"}
 }
 
+// OfferUsers makes the authorization page a list of these users to log in
+// as (for `hearth demo -web`, where a person clicks through), instead of
+// approving at once as LogInAs's user. ids and names are in pairs.
+func (o *OAuth) OfferUsers(idsAndNames ...string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.offered = nil
+	for i := 0; i+1 < len(idsAndNames); i += 2 {
+		o.offered = append(o.offered, &discordgo.User{ID: idsAndNames[i], Username: idsAndNames[i+1], GlobalName: idsAndNames[i+1], Discriminator: "0"})
+	}
+}
+
 // AuthorizeRequests returns the query of every visit to the authorization page.
 func (o *OAuth) AuthorizeRequests() []url.Values {
 	o.mu.Lock()
@@ -97,7 +111,20 @@ func (o *OAuth) authorize(w http.ResponseWriter, r *http.Request) {
 	o.mu.Lock()
 	o.requests = append(o.requests, q)
 	user := o.user
+	offered := o.offered
 	o.mu.Unlock()
+	if len(offered) > 0 {
+		user = nil
+		for _, u := range offered {
+			if u.ID == q.Get("login_as") {
+				user = u
+			}
+		}
+		if user == nil {
+			o.chooser(w, r, offered)
+			return
+		}
+	}
 	switch {
 	case q.Get("response_type") != "code":
 		oauthError(w, http.StatusBadRequest, "unsupported_response_type", "response_type must be code")
@@ -127,6 +154,21 @@ func (o *OAuth) authorize(w http.ResponseWriter, r *http.Request) {
 		back.RawQuery = bq.Encode()
 		http.Redirect(w, r, back.String(), http.StatusFound)
 	}
+}
+
+// chooser lists the offered users, each a link back to this page that
+// approves as them.
+func (o *OAuth) chooser(w http.ResponseWriter, r *http.Request, users []*discordgo.User) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Log in (simulated Discord)</title></head><body><h1>Simulated Discord: log in as</h1><ul>`)
+	for _, u := range users {
+		q := r.URL.Query()
+		q.Set("login_as", u.ID)
+		b.WriteString(`<li><a href="?` + html.EscapeString(q.Encode()) + `">` + html.EscapeString(u.Username) + `</a></li>`)
+	}
+	b.WriteString(`</ul></body></html>`)
+	_, _ = w.Write([]byte(b.String()))
 }
 
 func (o *OAuth) token(w http.ResponseWriter, r *http.Request) {

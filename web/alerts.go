@@ -36,11 +36,16 @@ func (s *Server) alertList(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if err != nil {
 		return err
 	}
+	var ids []string
+	for _, a := range as {
+		ids = append(ids, a.UserID)
+	}
 	s.render(w, r, v, 0, "alerts", "Alerts", struct {
 		Alerts []alertRow
 		Loc    *time.Location
 		Psych  bool
-	}{s.alertRows(v, as), v.loc, len(v.psych) > 0})
+		Names  map[string]string
+	}{s.alertRows(v, as), v.loc, len(v.psych) > 0, s.names(r.Context(), ids...)})
 	return nil
 }
 
@@ -70,6 +75,12 @@ type alertPage struct {
 	Loc   *time.Location
 	Note  string // set only on the page View note returns
 	Shown bool
+	Names map[string]string
+}
+
+func (s *Server) alertPage(r *http.Request, v *viewer, a *hearth.Alert, g *hearth.Group) alertPage {
+	return alertPage{Alert: s.alertRows(v, []*hearth.Alert{a})[0], Group: g, Loc: v.loc,
+		Names: s.names(r.Context(), a.UserID, a.AckBy, a.ResolvedBy)}
 }
 
 func (s *Server) alertShow(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -77,7 +88,7 @@ func (s *Server) alertShow(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if err != nil {
 		return err
 	}
-	s.render(w, r, v, 0, "alert", "Alert #"+strconv.FormatInt(a.ID, 10), alertPage{Alert: s.alertRows(v, []*hearth.Alert{a})[0], Group: g, Loc: v.loc})
+	s.render(w, r, v, 0, "alert", "Alert #"+strconv.FormatInt(a.ID, 10), s.alertPage(r, v, a, g))
 	return nil
 }
 
@@ -95,7 +106,9 @@ func (s *Server) alertNote(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if note == "" {
 		note = msgNoNote
 	}
-	s.render(w, r, v, 0, "alert", "Alert #"+strconv.FormatInt(a.ID, 10), alertPage{Alert: s.alertRows(v, []*hearth.Alert{a})[0], Group: g, Loc: v.loc, Note: note, Shown: true})
+	p := s.alertPage(r, v, a, g)
+	p.Note, p.Shown = note, true
+	s.render(w, r, v, 0, "alert", "Alert #"+strconv.FormatInt(a.ID, 10), p)
 	return nil
 }
 

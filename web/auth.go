@@ -118,6 +118,12 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.o.Log.Info("dashboard login", "user", user.ID)
+	// Expired sessions are useless rows: each login sweeps them.
+	if n, err := s.o.Store.PurgeWebSessions(r.Context(), now); err != nil {
+		s.o.Log.Warn("unable to purge expired dashboard sessions", "error", err)
+	} else if n > 0 {
+		s.o.Log.Debug("purged expired dashboard sessions", "count", n)
+	}
 	// MaxAge, not Expires: the browser's clock need not agree with ours; the
 	// database decides when the session ends.
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", MaxAge: int(s.o.Config.Web.SessionTTL / time.Second),

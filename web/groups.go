@@ -96,6 +96,7 @@ type groupPage struct {
 	History  []meetingRow // newest first
 	Upcoming []*hearth.Meeting
 	Chart    template.HTML
+	Names    map[string]string
 }
 
 func (s *Server) groupShow(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -125,6 +126,11 @@ func (s *Server) groupShow(w http.ResponseWriter, r *http.Request, v *viewer) er
 		}
 		p.Chart = chartSVG(p.History, v.loc)
 	}
+	ids := []string{g.FacilitatorID, g.ObserverID}
+	for _, m := range p.Members {
+		ids = append(ids, m.UserID)
+	}
+	p.Names = s.names(ctx, ids...)
 	s.render(w, r, v, 0, "group", g.Name, p)
 	return nil
 }
@@ -242,12 +248,17 @@ func (s *Server) meetingDetails(w http.ResponseWriter, r *http.Request, v *viewe
 			rows = append(rows, detailRow{UserID: mb.UserID})
 		}
 	}
+	var ids []string
+	for _, row := range rows {
+		ids = append(ids, row.UserID)
+	}
 	s.render(w, r, v, 0, "details", "Meeting details — "+g.Name, struct {
 		Group   *hearth.Group
 		Meeting *hearth.Meeting
 		Rows    []detailRow
 		Loc     *time.Location
-	}{g, m, rows, v.loc})
+		Names   map[string]string
+	}{g, m, rows, v.loc, s.names(ctx, ids...)})
 	return nil
 }
 

@@ -60,6 +60,13 @@ var funcs = template.FuncMap{
 		return t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
 	},
 	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	// who names a user from a page's names, or shows the id.
+	"who": func(names map[string]string, id string) string {
+		if n := names[id]; n != "" {
+			return n
+		}
+		return "user " + id
+	},
 	"mood": func(f float64) string {
 		if f == 0 {
 			return "—"

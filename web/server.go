@@ -62,6 +62,7 @@ type Server struct {
 	mux   *http.ServeMux
 	cop   *http.CrossOriginProtection
 	perms *permCache
+	nameCache
 	hs    *http.Server
 	ln    net.Listener
 }

@@ -97,12 +97,17 @@ func (s *Server) auditShow(w http.ResponseWriter, r *http.Request, v *viewer) er
 	}
 	more := len(es) > auditPage
 	es = es[:min(len(es), auditPage)]
+	var ids []string
+	for _, e := range es {
+		ids = append(ids, e.ActorID)
+	}
 	s.render(w, r, v, 0, "audit", "Audit log", struct {
 		GuildID, Server string
 		Entries         []hearth.AuditEntry
 		Page            int
 		Prev, Next      int
 		Loc             *time.Location
-	}{guild, s.guildName(guild), es, page, page - 1, map[bool]int{true: page + 1}[more], v.loc})
+		Names           map[string]string
+	}{guild, s.guildName(guild), es, page, page - 1, map[bool]int{true: page + 1}[more], v.loc, s.names(r.Context(), ids...)})
 	return nil
 }

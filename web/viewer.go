@@ -14,6 +14,10 @@ import (
 // lowest of those), so they never delay an alert.
 const priorityWeb = hearth.PriorityReminder + 10
 
+func contextWithWebPriority(ctx context.Context) context.Context {
+	return hearth.WithPriority(ctx, priorityWeb)
+}
+
 // permTTL is how long a Manage Server answer is trusted: Discord is asked at
 // most once a minute per person and server.
 const permTTL = time.Minute
@@ -43,6 +47,13 @@ func (s *Server) newViewer(ctx context.Context, sess *hearth.WebSession) (*viewe
 		return nil, err
 	}
 	v.psych = gs
+	// Until the visitor picks a zone on /me, times show in the zone of the
+	// first group they coordinate, else UTC.
+	if sess.Timezone == "" && len(gs) > 0 {
+		if loc, err := hearth.LoadLocation(gs[0].Timezone); err == nil {
+			v.loc = loc
+		}
+	}
 	return v, nil
 }
 
@@ -137,7 +148,7 @@ func (c *permCache) manageGuild(ctx context.Context, d Discord, guildID, userID 
 	if ok && now.Sub(e.at) < permTTL && now.Sub(e.at) >= 0 {
 		return e.ok, nil
 	}
-	allowed, err := d.ManageGuild(hearth.WithPriority(ctx, priorityWeb), guildID, userID)
+	allowed, err := d.ManageGuild(contextWithWebPriority(ctx), guildID, userID)
 	if err != nil {
 		return false, err
 	}

@@ -2,8 +2,15 @@ package main
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/discordtest"
 	"github.com/hearthbot/hearth/web"
 )
 
@@ -63,4 +70,20 @@ func (a *App) WebAddr() string {
 		return ""
 	}
 	return a.Web.Addr()
+}
+
+// demoWeb turns the dashboard on for `hearth demo -web`, with the
+// simulator's OAuth2 server, whose login page lets a person pick who to be.
+func (d *demo) demoWeb(cfg *hearth.Config, addr string) {
+	oauth := discordtest.NewOAuth(d.tb, "100000000000000001", "demo-secret")
+	ids := slices.SortedFunc(maps.Keys(d.names), func(a, b string) int { return strings.Compare(d.names[a], d.names[b]) })
+	var people []string
+	for _, id := range ids {
+		people = append(people, id, d.names[id])
+	}
+	oauth.OfferUsers(people...)
+	d.fake.GrantPermissions(d.guild, d.users["Ana (admin)"], discordgo.PermissionManageServer)
+	cfg.Web.Listen, cfg.Web.PublicURL = addr, "http://"+addr
+	cfg.Discord.ClientID, cfg.Discord.ClientSecret = oauth.ClientID, oauth.ClientSecret
+	cfg.Discord.OAuthAuthorizeURL, cfg.Discord.OAuthAPIURL = oauth.AuthorizeURL, oauth.URL
 }
