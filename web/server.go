@@ -63,8 +63,8 @@ type Server struct {
 	cop   *http.CrossOriginProtection
 	perms *permCache
 	nameCache
-	hs    *http.Server
-	ln    net.Listener
+	hs *http.Server
+	ln net.Listener
 }
 
 // New builds the dashboard's handler.
