@@ -34,7 +34,8 @@ func chartSVG(rows []meetingRow, loc *time.Location) template.HTML {
 		r := rows[n-1-i] // oldest first
 		x := float64(pad) + float64(i)*step
 		bh := plotH * float64(r.Attended) / float64(maxAtt)
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar"/>`, x+step*0.15, float64(h-pad)-bh, step*0.7, bh)
+		bw := min(step*0.7, 48)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar"/>`, x+(step-bw)/2, float64(h-pad)-bh, bw, bh)
 		if r.AvgMood > 0 {
 			y := float64(h-pad) - plotH*(r.AvgMood-1)/4
 			line = append(line, fmt.Sprintf("%.1f,%.1f", x+step/2, y))

@@ -50,7 +50,9 @@ func (s *Server) names(ctx context.Context, ids ...string) map[string]string {
 		e, cached := s.nameCache.m[id]
 		s.nameCache.mu.Unlock()
 		if cached && now.Sub(e.at) < nameTTL && now.Sub(e.at) >= 0 {
-			out[id] = e.name
+			if e.name != "" {
+				out[id] = e.name
+			}
 			continue
 		}
 		if lookups == maxNameLookups {
@@ -59,7 +61,9 @@ func (s *Server) names(ctx context.Context, ids ...string) map[string]string {
 		lookups++
 		name, err := n.DisplayName(contextWithWebPriority(ctx), id)
 		if err != nil {
-			continue // shown as the id
+			// Shown as the id, and not asked again for nameTTL: a user
+			// Discord does not know must not cost a request per page.
+			name = ""
 		}
 		s.nameCache.mu.Lock()
 		if s.nameCache.m == nil || len(s.nameCache.m) > 100_000 {
@@ -67,7 +71,9 @@ func (s *Server) names(ctx context.Context, ids ...string) map[string]string {
 		}
 		s.nameCache.m[id] = nameEntry{name: name, at: now}
 		s.nameCache.mu.Unlock()
-		out[id] = name
+		if name != "" {
+			out[id] = name
+		}
 	}
 	return out
 }
