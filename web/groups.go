@@ -37,7 +37,8 @@ func (s *Server) groupList(w http.ResponseWriter, r *http.Request, v *viewer) er
 	}
 	servers, err := v.adminServers(ctx)
 	if err != nil {
-		return err
+		// Discord could not say who is an admin: the rest of the page stands.
+		s.o.Log.Warn("unable to read Manage Server from Discord", "user", v.sess.UserID, "error", err)
 	}
 	p := groupListPage{Psych: v.psych, Member: member}
 	for _, g := range servers {
@@ -68,7 +69,12 @@ func (s *Server) groupAccess(r *http.Request, v *viewer) (g *hearth.Group, psych
 	psych = g.IsPsychologist(v.sess.UserID)
 	admin, err = v.isAdmin(r.Context(), g.GuildID)
 	if err != nil {
-		return nil, false, false, err
+		if !psych {
+			return nil, false, false, err
+		}
+		// Discord could not say: a psychologist still sees their group.
+		s.o.Log.Warn("unable to read Manage Server from Discord", "guild", g.GuildID, "user", v.sess.UserID, "error", err)
+		admin = false
 	}
 	if !psych && !admin {
 		return nil, false, false, errNotFound
@@ -343,7 +349,7 @@ func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request, v *viewer) 
 		return nil
 	}
 	opts := map[string]commands.Option{"name": {String: f.Name}, "timezone": {String: f.Timezone}}
-	if err := s.formOptions(f, opts, nil); err != nil {
+	if err := s.formOptions(r.Context(), f, opts, nil); err != nil {
 		f.Error = plain(hearth.ErrorMessage(err))
 		s.render(w, r, v, http.StatusBadRequest, "group_form", "New group", f)
 		return nil
@@ -367,7 +373,7 @@ func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request, v *viewer) 
 
 // formOptions turns the form into command options; only fields that differ
 // from g (nil: every field) are included.
-func (s *Server) formOptions(f *groupForm, opts map[string]commands.Option, g *hearth.Group) error {
+func (s *Server) formOptions(ctx context.Context, f *groupForm, opts map[string]commands.Option, g *hearth.Group) error {
 	if f.ChannelID != "" && (g == nil || f.ChannelID != g.ChannelID) {
 		known := s.channels(f.GuildID)
 		if known != nil && !slices.ContainsFunc(known, func(c hearth.ChannelInfo) bool { return c.ID == f.ChannelID }) {
@@ -384,6 +390,11 @@ func (s *Server) formOptions(f *groupForm, opts map[string]commands.Option, g *h
 		}
 		if g != nil && ((key == "facilitator" && id == g.FacilitatorID) || (key == "observer" && id == g.ObserverID)) {
 			continue
+		}
+		// A slash command's user option is a person Discord resolved; here
+		// the id is typed, so it must name someone Discord knows.
+		if _, ok := s.o.Discord.(namer); ok && s.names(ctx, id)[id] == "" {
+			return hearth.Errorf(hearth.EINVALID, "Discord knows no user with the id %s (the %s). Copy the id again from Discord.", id, key)
 		}
 		opts[key] = commands.Option{User: &commands.User{ID: id}}
 	}
@@ -460,7 +471,7 @@ func (s *Server) groupSave(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if f.Timezone != g.Timezone {
 		opts["timezone"] = commands.Option{String: f.Timezone}
 	}
-	if err := s.formOptions(f, opts, g); err != nil {
+	if err := s.formOptions(r.Context(), f, opts, g); err != nil {
 		f.Error = plain(hearth.ErrorMessage(err))
 		s.render(w, r, v, http.StatusBadRequest, "group_form", "Edit "+g.Name, f)
 		return nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/hearthbot/hearth"
 )
 
 // nameTTL is how long a display name read from Discord is reused.
@@ -60,6 +62,9 @@ func (s *Server) names(ctx context.Context, ids ...string) map[string]string {
 		}
 		lookups++
 		name, err := n.DisplayName(contextWithWebPriority(ctx), id)
+		if err != nil && hearth.Failure(err) == hearth.FailRetry {
+			continue // shown as the id; asked again next time
+		}
 		if err != nil {
 			// Shown as the id, and not asked again for nameTTL: a user
 			// Discord does not know must not cost a request per page.

@@ -439,6 +439,17 @@ func TestWeb_AdminGroups(t *testing.T) {
 			t.Errorf("bad schedule: %d", r.status)
 		}
 	})
+	t.Run("ErrUnknownUser", func(t *testing.T) {
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("observer", "99999999999999999")
+		bad.Set("action", "save")
+		if r := admin.post("/groups/new", bad); r.status != http.StatusBadRequest || !strings.Contains(r.body, "knows no user with the id 99999999999999999") {
+			t.Errorf("unknown observer: %d", r.status)
+		}
+	})
 	var g *hearth.Group
 	t.Run("Create", func(t *testing.T) {
 		form.Set("action", "save")
