@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -317,6 +318,16 @@ func TestWeb_Login(t *testing.T) {
 		old.c.Jar.SetCookies(mustURL(t, w.base), cookies)
 		if r := old.get("/alerts"); r.status != http.StatusSeeOther {
 			t.Errorf("revoked session still served /alerts: %d", r.status)
+		}
+	})
+	t.Run("Session expires", func(t *testing.T) {
+		b := w.login(w.fac)
+		if r := b.get("/alerts"); r.status != http.StatusOK {
+			t.Fatalf("fresh session: %d", r.status)
+		}
+		w.clock.Advance(12*time.Hour + time.Second) // [web] session_ttl
+		if r := b.get("/alerts"); r.status != http.StatusSeeOther || r.location != "/" {
+			t.Errorf("expired session: %d to %q", r.status, r.location)
 		}
 	})
 	t.Run("Session cookie flags", func(t *testing.T) {
