@@ -49,18 +49,18 @@ func freeAddr(t testing.TB) string {
 // startWeb starts hearth with the dashboard, a test OAuth server, two
 // groups in the server, one in another server and one open alert with a
 // note in the first group.
-func startWeb(t testing.TB) *webSite {
+func startWeb(t testing.TB, opts ...harnessOption) *webSite {
 	t.Helper()
 	addr := freeAddr(t)
 	oauth := discordtest.NewOAuth(t, webClientID, webSecret)
-	h := start(t, withConfig(func(c *hearth.Config) {
+	h := start(t, append([]harnessOption{withConfig(func(c *hearth.Config) {
 		c.Web.Listen = addr
 		c.Web.PublicURL = "http://" + addr
 		c.Discord.ClientID = webClientID
 		c.Discord.ClientSecret = webSecret
 		c.Discord.OAuthAuthorizeURL = oauth.AuthorizeURL
 		c.Discord.OAuthAPIURL = oauth.URL
-	}))
+	})}, opts...)...)
 	w := &webSite{harness: h, oauth: oauth, base: "http://" + addr}
 	h.fake.GrantPermissions(h.guild, h.admin, discordgo.PermissionManageServer)
 	w.group = h.setupGroup()
@@ -552,4 +552,13 @@ func TestWeb_Me(t *testing.T) {
 			t.Errorf("no erasure audit row")
 		}
 	})
+}
+
+func TestWeb_ClientIDDefault(t *testing.T) {
+	w := startWeb(t, withConfig(func(c *hearth.Config) { c.Discord.ClientID = "" }))
+	r := w.visitor().get("/auth/login")
+	u, err := url.Parse(r.location)
+	if err != nil || u.Query().Get("client_id") != w.fake.AppID {
+		t.Errorf("client_id %q, want the application's id %s", u.Query().Get("client_id"), w.fake.AppID)
+	}
 }
