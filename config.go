@@ -23,6 +23,7 @@ type Config struct {
 	Security  SecurityConfig  `toml:"security"`
 	HTTP      HTTPConfig      `toml:"http"`
 	Log       LogConfig       `toml:"log"`
+	Web       WebConfig       `toml:"web"`
 }
 
 // DiscordConfig is the [discord] section.
@@ -33,6 +34,16 @@ type DiscordConfig struct {
 	ShardID        int           `toml:"shard_id"`
 	ShardCount     int           `toml:"shard_count"`
 	RequestTimeout time.Duration `toml:"request_timeout"`
+	// ClientID is the OAuth2 client id of the dashboard's login; empty: the
+	// application's id, read from Discord.
+	ClientID string `toml:"client_id"`
+	// ClientSecret is the OAuth2 client secret, required when [web] listen is set.
+	ClientSecret string `toml:"client_secret" secret:"true"`
+	// OAuthAuthorizeURL is where a visitor is sent to log in.
+	OAuthAuthorizeURL string `toml:"oauth_authorize_url"`
+	// OAuthAPIURL is where the code is exchanged (/oauth2/token) and the
+	// user read (/users/@me); empty: api_base_url.
+	OAuthAPIURL string `toml:"oauth_api_url"`
 }
 
 // DatabaseConfig is the [database] section.
@@ -84,6 +95,36 @@ type HTTPConfig struct {
 	Listen string `toml:"listen"`
 }
 
+// WebConfig is the [web] section: the dashboard (SPEC §11).
+type WebConfig struct {
+	// Listen is the dashboard's address; empty turns it off.
+	Listen string `toml:"listen"`
+	// PublicURL is the address people reach it at; the OAuth2 redirect URI
+	// is <public_url>/auth/callback. Empty: http://<listen>.
+	PublicURL string `toml:"public_url"`
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration `toml:"session_ttl"`
+}
+
+// DefaultOAuthAuthorizeURL is Discord's OAuth2 authorization page.
+const DefaultOAuthAuthorizeURL = "https://discord.com/oauth2/authorize"
+
+// OAuthAPI returns the base of the OAuth2 token endpoint and of /users/@me.
+func (c DiscordConfig) OAuthAPI() string {
+	if c.OAuthAPIURL != "" {
+		return c.OAuthAPIURL
+	}
+	return c.APIBaseURL
+}
+
+// BaseURL returns the dashboard's public address without a trailing slash.
+func (c WebConfig) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Listen
+}
+
 // LogConfig is the [log] section.
 type LogConfig struct {
 	Level  string `toml:"level"`
@@ -97,9 +138,10 @@ const DefaultAPIBaseURL = "https://discord.com/api/v9"
 func DefaultConfig() Config {
 	return Config{
 		Discord: DiscordConfig{
-			APIBaseURL:     DefaultAPIBaseURL,
-			ShardCount:     1,
-			RequestTimeout: 10 * time.Second,
+			APIBaseURL:        DefaultAPIBaseURL,
+			ShardCount:        1,
+			RequestTimeout:    10 * time.Second,
+			OAuthAuthorizeURL: DefaultOAuthAuthorizeURL,
 		},
 		Database:  DatabaseConfig{Driver: "sqlite", DSN: "hearth.db"},
 		Scheduler: SchedulerConfig{Horizon: 336 * time.Hour, CatchUp: 15 * time.Minute, MaxAttempts: 10, MaxEvents: 80},
@@ -111,6 +153,7 @@ func DefaultConfig() Config {
 		Meetings: MeetingsConfig{PresentMinutes: 10, BriefBefore: time.Hour},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:9090"},
 		Log:      LogConfig{Level: "info", Format: "text"},
+		Web:      WebConfig{SessionTTL: 12 * time.Hour},
 	}
 }
 
@@ -199,6 +242,33 @@ func (c *Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			bad("http.listen", "%q is not host:port (empty disables the HTTP server)", c.HTTP.Listen)
 		}
+	}
+	if c.Web.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Web.Listen); err != nil {
+			bad("web.listen", "%q is not host:port (empty turns the dashboard off)", c.Web.Listen)
+		}
+		if c.Discord.ClientSecret == "" {
+			bad("discord.client_secret", "is required when web.listen is set (the OAuth2 secret from the Developer Portal; prefer HEARTH_DISCORD_CLIENT_SECRET)")
+		}
+	}
+	if c.Web.PublicURL != "" {
+		if u, err := url.Parse(c.Web.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("web.public_url", "%q is not an absolute http(s) URL", c.Web.PublicURL)
+		}
+	}
+	if c.Web.SessionTTL < 5*time.Minute || c.Web.SessionTTL > 30*24*time.Hour {
+		bad("web.session_ttl", "must be from 5m to 720h, got %s", c.Web.SessionTTL)
+	}
+	for _, k := range []struct{ key, v string }{{"discord.oauth_authorize_url", c.Discord.OAuthAuthorizeURL}, {"discord.oauth_api_url", c.Discord.OAuthAPIURL}} {
+		if k.v == "" && k.key == "discord.oauth_api_url" {
+			continue
+		}
+		if u, err := url.Parse(k.v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad(k.key, "%q is not an absolute http(s) URL", k.v)
+		}
+	}
+	if c.Discord.ClientID != "" && !isSnowflake(c.Discord.ClientID) {
+		bad("discord.client_id", "%q is not a Discord id (digits only) or empty", c.Discord.ClientID)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

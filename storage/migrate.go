@@ -212,6 +212,25 @@ var migrations = []migration{
 		`ALTER TABLE meetings ADD COLUMN event_sig TEXT NOT NULL DEFAULT ''`,
 		`ALTER TABLE jobs ADD COLUMN failing_since {ts}`,
 	}},
+	// The dashboard (SPEC §11) keeps its logins server-side, so that any
+	// process serves any visitor and a logout ends the session at once; it
+	// finds a person's groups across servers by their psychologists and
+	// members, and a group's alerts newest first.
+	{13, "dashboard sessions and cross-server lookups", []string{
+		`CREATE TABLE web_sessions (
+			id TEXT PRIMARY KEY,
+			user_id TEXT NOT NULL,
+			user_name TEXT NOT NULL DEFAULT '',
+			csrf TEXT NOT NULL,
+			timezone TEXT NOT NULL DEFAULT '',
+			created_at {ts} NOT NULL,
+			expires_at {ts} NOT NULL)`,
+		`CREATE INDEX web_sessions_user ON web_sessions (user_id)`,
+		`CREATE INDEX web_sessions_expires ON web_sessions (expires_at)`,
+		`CREATE INDEX groups_facilitator ON "groups" (facilitator_id)`,
+		`CREATE INDEX groups_observer ON "groups" (observer_id)`,
+		`CREATE INDEX alerts_group_created ON alerts (group_id, created_at)`,
+	}},
 	// Running the meeting (SPEC §12). Presence is kept as intervals, one
 	// row per stay in the voice channel around a meeting, and at most one
 	// open interval per member and meeting (the partial unique index), so

@@ -32,6 +32,8 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print the transcript as JSON lines")
 	pause := fs.Duration("pause", 0, "pause between steps, to read along (e.g. 2s)")
 	langFlag := fs.String("lang", "en", "the language of the server and its people: en or es")
+	webOn := fs.Bool("web", false, "serve the dashboard on localhost during the week and keep it running after (Ctrl-C stops)")
+	webAddr := fs.String("web-listen", "127.0.0.1:8080", "address of the dashboard with -web")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errUsage
 	}
@@ -51,12 +53,23 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if *asJSON {
 		out = &jsonTranscript{enc: json.NewEncoder(m.Stdout)}
 	}
-	d, err := newDemo(ctx, filepath.Join(dir, "hearth.db"), out, m.Stderr, lang)
+	var web string
+	if *webOn {
+		web = *webAddr
+	}
+	d, err := newDemo(ctx, filepath.Join(dir, "hearth.db"), out, m.Stderr, lang, web)
 	if err != nil {
 		return err
 	}
+	if addr := d.app.WebAddr(); addr != "" {
+		fmt.Fprintf(m.Stderr, "dashboard: http://%s (log in as any person of the demo; Ctrl-C stops)\n", addr)
+	}
 	d.pause = *pause
 	err = d.play(ctx)
+	if err == nil && d.app.WebAddr() != "" {
+		fmt.Fprintf(m.Stderr, "the week is over; the dashboard is still at http://%s (Ctrl-C stops)\n", d.app.WebAddr())
+		<-ctx.Done()
+	}
 	if cerr := d.close(); err == nil {
 		err = cerr
 	}
@@ -128,7 +141,7 @@ type demo struct {
 	discordLocale string
 }
 
-func newDemo(ctx context.Context, dsn string, out transcript, stderr io.Writer, lang locale.Lang) (d *demo, err error) {
+func newDemo(ctx context.Context, dsn string, out transcript, stderr io.Writer, lang locale.Lang, web string) (d *demo, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			f, ok := p.(demoFatal)
@@ -164,6 +177,9 @@ func newDemo(ctx context.Context, dsn string, out transcript, stderr io.Writer, 
 	cfg.Discord.Token, cfg.Discord.APIBaseURL, cfg.Discord.GuildID = d.fake.Token, d.fake.URL, d.guild
 	cfg.Database.DSN = dsn
 	cfg.HTTP.Listen = ""
+	if web != "" {
+		d.demoWeb(&cfg, web)
+	}
 	// The bot's own log goes to stderr, warnings and errors only: the
 	// transcript is what people see.
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))

@@ -19,6 +19,7 @@ import (
 	"github.com/hearthbot/hearth/monitor"
 	"github.com/hearthbot/hearth/scheduler"
 	"github.com/hearthbot/hearth/storage"
+	"github.com/hearthbot/hearth/web"
 )
 
 // AppOptions are the seams of an App: tests and the demo inject a clock, a
@@ -55,6 +56,8 @@ type App struct {
 	Presence *scheduler.Presence
 	// Monitor serves /healthz and /metrics; nil when [http] listen is empty.
 	Monitor *monitor.Monitor
+	// Web is the dashboard; nil when [web] listen is empty.
+	Web *web.Server
 
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
@@ -154,6 +157,10 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Engine.Failed = failures.Report
 	events := &scheduler.Events{Engine: a.Engine, Store: db, Discord: a.Bot, Max: cfg.Scheduler.MaxEvents, Log: o.Logger}
 	events.Register()
+	if err := a.newWeb(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -271,6 +278,11 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.Bot.Open(ctx); err != nil {
 		return err
 	}
+	stopWeb, werr := a.startWeb()
+	if werr != nil {
+		return werr
+	}
+	defer stopWeb()
 	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Add(2)
