@@ -23,6 +23,7 @@ func (s *Service) registerNotes(rt *Router) {
 	rt.Define(Command{
 		Name:        "notes",
 		Description: msgNotesCommand,
+		scope:       scopePsychologist,
 		Options: []OptionDef{
 			Sub("add", msgNotesAdd, GroupOpt(true)),
 			Sub("show", msgNotesShow, GroupOpt(true)),

@@ -110,14 +110,12 @@ func TestDB_MigrateSummaryRecipients(t *testing.T) {
 		db := openDB(t, driver, dsn, testOptions(t))
 		noErr(t, db.MigrateTo(ctx, 8))
 		g, m := legacyGroupMeeting(t, db, "guild", "Before version 9", testNow.Add(-2*time.Hour))
-		jobs := hearth.SummaryJobs(m, g, testNow) // to fac, then obs
-		noErr(t, db.EnqueueJobs(ctx, jobs...))
-		claimed, err := db.ClaimJobs(ctx, "w", testNow, time.Minute, 10)
-		noErr(t, err)
-		for _, j := range claimed {
-			if j.UserID == "fac" {
-				noErr(t, db.FinishJob(ctx, j.ID, "w", hearth.JobDone, "m1", ""))
-			}
+		// The summary jobs as version 8 stored them: the one to fac done,
+		// the one to obs still pending.
+		for _, j := range []struct{ user, status string }{{"fac", "done"}, {"obs", "pending"}} {
+			noErr(t, db.Exec(ctx, `INSERT INTO jobs (kind, key, due_at, status, guild_id, group_id, meeting_id, user_id, created_at, updated_at)
+				VALUES ('meeting.summary', ?, ?, ?, 'guild', ?, ?, ?, ?, ?)`,
+				"meeting:"+itoa(m.ID)+":summary:"+j.user, testNow, j.status, g.ID, m.ID, j.user, testNow, testNow))
 		}
 		noErr(t, db.Migrate(ctx))
 		for user, want := range map[string]bool{"fac": true, "obs": false} {

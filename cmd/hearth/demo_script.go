@@ -192,12 +192,29 @@ func (d *demo) joinVoice(ctx context.Context, who string) error {
 	return d.app.Bot.WaitVoiceEvents(ctx, n+1)
 }
 
+// customIDs lists the custom ids of the buttons in rows.
+func customIDs(rows []discordgo.MessageComponent) []string {
+	var out []string
+	for _, c := range rows {
+		if row, ok := c.(*discordgo.ActionsRow); ok {
+			for _, b := range row.Components {
+				if btn, ok := b.(*discordgo.Button); ok {
+					out = append(out, btn.CustomID)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // pressRound presses a button of the round on the meeting's start post.
 func (d *demo) pressRound(ctx context.Context, who, label string) error {
 	var post *discordgo.Message
 	for _, m := range d.fake.Messages(d.channel) {
-		if strings.Contains(m.Content, "is starting now") {
-			post = m
+		for _, id := range customIDs(m.Components) {
+			if strings.HasPrefix(id, "round:") {
+				post = m // the last part of the start post carries the round
+			}
 		}
 	}
 	if post == nil {

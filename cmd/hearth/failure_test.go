@@ -87,7 +87,13 @@ func TestFailure_Refused(t *testing.T) {
 				if tc.staff {
 					return len(h.posts(h.staff))
 				}
-				return len(h.dms(h.fac))
+				n := 0 // the facilitator also gets the pre-meeting brief
+				for _, m := range h.dms(h.fac) {
+					if strings.Contains(m.Content, tc.want) {
+						n++
+					}
+				}
+				return n
 			}
 			h.advanceTo(hourReminder)
 			h.advanceTo(firstMeeting)
