@@ -113,6 +113,10 @@ func TestDomainMessages_InEachLanguage(t *testing.T) {
 			if n := hearth.TextLen(section); n > 1000 {
 				t.Errorf("round section is %d characters for 500 members", n)
 			}
+			// The lists were cut: how many earlier names were left out.
+			if earlier := map[locale.Lang]string{locale.English: " earlier, then <@", locale.Spanish: " anteriores; luego, <@"}[tc.lang]; !strings.Contains(section, earlier) {
+				t.Errorf("round section does not say %q:\n%s", earlier, section)
+			}
 		})
 	}
 }

@@ -184,7 +184,7 @@ func clippedMentions(ids []string, budget int, p Printer) string {
 	}
 	out := strings.Join(parts, ", ")
 	if left := len(ids) - len(parts); left > 0 {
-		out = p.Text("dom_round.earlier", "N", left, "Names", out)
+		out = p.Text("dom_round.earlier", "Count", left, "Names", out)
 	}
 	return out
 }

@@ -354,7 +354,7 @@ const (
 	DomRoundClosed Key = "dom_round.closed"
 	// DomRoundDone: "**Done:** {{.Names}}"
 	DomRoundDone Key = "dom_round.done"
-	// DomRoundEarlier: "{{.N}} earlier, then {{.Names}}"
+	// DomRoundEarlier: "{{.Count}} earlier, then {{.Names}}"
 	DomRoundEarlier Key = "dom_round.earlier"
 	// DomRoundNext: "**Next:** {{.Who}}"
 	DomRoundNext Key = "dom_round.next"

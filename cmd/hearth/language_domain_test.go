@@ -29,7 +29,7 @@ func TestLanguage_SpanishRound(t *testing.T) {
 		return ""
 	}()
 	msg := h.fake.Message(post)
-	mustShow(t, "start post", msg.Content, "🎙️ **Ronda** — registro 1/", "**Ahora:** <@"+order[0]+">", "**Después:** <@"+order[1]+">")
+	mustShow(t, "start post", msg.Content, "🎙️ **Ronda** — registro 1/", "**Ahora:** <@"+order[0]+">", "**Siguiente:** <@"+order[1]+">")
 	if got := buttonLabels(msg.Components); strings.Join(got, ",") != "Siguiente,Saltar,Ronda para compartir" {
 		t.Errorf("start post buttons = %v", got)
 	}
@@ -79,7 +79,7 @@ func TestLanguage_BriefAndSummaryPerRecipient(t *testing.T) {
 		h.advanceTo(firstMeeting.Add(-time.Hour))
 		es, en := text(h.waitDMs(h.fac, 1)[0]), text(h.waitDMs(h.obs, 1)[0])
 		mustShow(t, "Spanish brief", es, "Resumen previo de la reunión de **Anxiety Circle**", "Antes de la reunión",
-			"Alertas desde la última reunión: 0 enviadas, 0 todavía abiertas", "Últimas reuniones: no hay reuniones anteriores")
+			"Alertas desde la última reunión: enviadas: 0; todavía abiertas: 0", "Últimas reuniones: no hay reuniones anteriores")
 		mustShow(t, "English brief", en, "Brief for the **Anxiety Circle** meeting", "Before the meeting",
 			"0 raised, 0 still open", "Last meetings: no earlier meetings")
 		if strings.Contains(es, "Brief for") || strings.Contains(en, "Resumen") {
@@ -97,7 +97,7 @@ func TestLanguage_BriefAndSummaryPerRecipient(t *testing.T) {
 		mustShow(t, "English summary", text(en), "Summary of the **Anxiety Circle** meeting", "Attended: 3 of 4 members",
 			"Average mood: 3.0 / 5 (from 2 of 3 check-ins)")
 		mustShow(t, "Spanish summary", text(es), "Resumen de la reunión de **Anxiety Circle**", "Asistencia: 3 de 4 miembros",
-			"Ánimo medio: 3.0 / 5 (de 2 de 3 registros)", "Compartieron: "+mentionsOf(h.members[0], h.members[2]),
+			"Ánimo medio: 3.0 / 5 (según 2 de 3 registros)", "Compartieron: "+mentionsOf(h.members[0], h.members[2]),
 			"Pasaron turno: "+mentionsOf(h.members[1]), "Alertas desde la última reunión: 1 (desde")
 		if got := buttonLabels(es.Components); strings.Join(got, ",") != "Detalles" {
 			t.Errorf("Spanish summary buttons = %v", got)
