@@ -66,7 +66,9 @@ func (s *AlertService) wake() {
 // errAlertRefused is the one refusal for an alert id the actor may not act
 // on: unknown, erased, of another server, of another group. The same text
 // for all, so nobody learns what exists elsewhere.
-func errAlertRefused(id int64) error { return Errorf(EFORBIDDEN, msgAlertRefused, id) }
+func errAlertRefused(id int64) error {
+	return Errorm(EFORBIDDEN, "dom_alert.refused", []any{"ID", id}, msgAlertRefused, id)
+}
 
 // Authorize returns the alert if actor may act on it now: it is an alert of
 // actor.GuildID, and actor is a current psychologist of its group, or the
@@ -106,9 +108,9 @@ func (s *AlertService) Authorize(ctx context.Context, actor AlertActor, id int64
 	for _, d := range ds {
 		if d.RecipientID == actor.UserID {
 			if d.Role == RoleLead {
-				return nil, Errorf(EFORBIDDEN, msgAlertPassedLead, id)
+				return nil, Errorm(EFORBIDDEN, "dom_alert.passed_lead", []any{"ID", id}, msgAlertPassedLead, id)
 			}
-			return nil, Errorf(EFORBIDDEN, msgAlertPassed, id)
+			return nil, Errorm(EFORBIDDEN, "dom_alert.passed", []any{"ID", id}, msgAlertPassed, id)
 		}
 	}
 	return nil, errAlertRefused(id)
@@ -129,9 +131,11 @@ func (s *AlertService) Acknowledge(ctx context.Context, actor AlertActor, id int
 	a, err := s.Store.TransitionAlert(ctx, id, func(cur *Alert) ([]*Job, *AuditEntry, error) {
 		switch cur.Status {
 		case AlertAcknowledged:
-			return nil, nil, Errorf(ECONFLICT, msgAlertAlreadyAcked, cur.ID, Mention(cur.AckBy), Timestamp(cur.AckAt, "R"))
+			return nil, nil, Errorm(ECONFLICT, "dom_alert.already_acked", []any{"ID", cur.ID, "Who", Mention(cur.AckBy), "When", Timestamp(cur.AckAt, "R")},
+				msgAlertAlreadyAcked, cur.ID, Mention(cur.AckBy), Timestamp(cur.AckAt, "R"))
 		case AlertResolved:
-			return nil, nil, Errorf(ECONFLICT, msgAlertAlreadyResolved, cur.ID, Mention(cur.ResolvedBy))
+			return nil, nil, Errorm(ECONFLICT, "dom_alert.already_resolved", []any{"ID", cur.ID, "Who", Mention(cur.ResolvedBy)},
+				msgAlertAlreadyResolved, cur.ID, Mention(cur.ResolvedBy))
 		}
 		cur.Status, cur.AckBy, cur.AckAt = AlertAcknowledged, actor.UserID, now
 		return AlertChangedJobs(cur, acc.Deliveries, now), alertAuditEntry(actor, cur, "alert.acknowledge", now), nil
@@ -167,7 +171,7 @@ func (s *AlertService) recheck(ctx context.Context, actor AlertActor, a *Alert) 
 	if err := s.Reassign(ctx, a.GuildID, a.GroupID, 0); err != nil {
 		return err
 	}
-	return Errorf(EFORBIDDEN, msgAlertPassed, a.ID)
+	return Errorm(EFORBIDDEN, "dom_alert.passed", []any{"ID", a.ID}, msgAlertPassed, a.ID)
 }
 
 // Resolve closes the alert with an optional private closing note; every
@@ -180,7 +184,8 @@ func (s *AlertService) Resolve(ctx context.Context, actor AlertActor, id int64, 
 	now := s.now()
 	a, err := s.Store.TransitionAlert(ctx, id, func(cur *Alert) ([]*Job, *AuditEntry, error) {
 		if cur.Status == AlertResolved {
-			return nil, nil, Errorf(ECONFLICT, msgAlertAlreadyResolvedAt, cur.ID, Mention(cur.ResolvedBy), Timestamp(cur.ResolvedAt, "R"))
+			return nil, nil, Errorm(ECONFLICT, "dom_alert.already_resolved_at", []any{"ID", cur.ID, "Who", Mention(cur.ResolvedBy), "When", Timestamp(cur.ResolvedAt, "R")},
+				msgAlertAlreadyResolvedAt, cur.ID, Mention(cur.ResolvedBy), Timestamp(cur.ResolvedAt, "R"))
 		}
 		cur.Status, cur.ResolvedBy, cur.ResolvedAt, cur.ResolutionNote = AlertResolved, actor.UserID, now, note
 		return AlertChangedJobs(cur, acc.Deliveries, now), alertAuditEntry(actor, cur, "alert.resolve", now), nil
@@ -223,7 +228,7 @@ func (s *AlertService) ViewNote(ctx context.Context, actor AlertActor, id int64)
 // EFORBIDDEN, as does a group of another server or not theirs.
 func (s *AlertService) OpenAlerts(ctx context.Context, actor AlertActor, groupID int64) ([]*Alert, map[int64]*Group, error) {
 	if actor.GuildID == "" || actor.UserID == "" {
-		return nil, nil, Errorf(EFORBIDDEN, msgAlertsNoRole)
+		return nil, nil, Errorm(EFORBIDDEN, "dom_alert.no_role", nil, msgAlertsNoRole)
 	}
 	gs, err := s.Store.Groups(ctx, actor.GuildID)
 	if err != nil {
@@ -244,9 +249,9 @@ func (s *AlertService) OpenAlerts(ctx context.Context, actor AlertActor, groupID
 	}
 	if len(ids) == 0 {
 		if groupID != 0 {
-			return nil, nil, Errorf(EFORBIDDEN, msgAlertsNotYourGroup)
+			return nil, nil, Errorm(EFORBIDDEN, "dom_alert.not_your_group", nil, msgAlertsNotYourGroup)
 		}
-		return nil, nil, Errorf(EFORBIDDEN, msgAlertsNoRole)
+		return nil, nil, Errorm(EFORBIDDEN, "dom_alert.no_role", nil, msgAlertsNoRole)
 	}
 	all, err := s.Store.OpenAlerts(ctx, ids)
 	if err != nil {

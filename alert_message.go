@@ -1,7 +1,6 @@
 package hearth
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -100,8 +99,8 @@ func AlertReminderDM(a *Alert, g *Group, after time.Duration, p Printer) Message
 // AlertPassedDM replaces the DM of someone who may no longer act on an
 // alert: it says the alert passed on, with no member, no content and no
 // buttons.
-func AlertPassedDM(a *Alert, g *Group) Message {
-	return Message{Content: fmt.Sprintf(msgAlertPassedDM, a.ID, g.Name)}
+func AlertPassedDM(a *Alert, g *Group, p Printer) Message {
+	return Message{Content: p.Text("dom_alert.passed_dm", "ID", a.ID, "Group", g.Name)}
 }
 
 // StaffNotice is the content-free notice posted in the staff channel: the

@@ -89,27 +89,28 @@ type BriefStore interface {
 // briefListMax bounds the names listed in a brief; more are counted.
 const briefListMax = 40
 
-// BriefDM is the pre-meeting brief by DM. It holds counts, urgencies and
-// mentions, never a note or a member's own mood.
-func BriefDM(b *Brief) Message {
+// BriefDM is the pre-meeting brief by DM, in the recipient's language p.
+// It holds counts, urgencies and mentions, never a note or a member's own
+// mood.
+func BriefDM(b *Brief, p Printer) Message {
 	var fields []EmbedField
 	names := func(ids []string) string {
 		if len(ids) == 0 {
-			return msgBriefNobody
+			return p.Text("dom_brief.nobody")
 		}
 		shown := ids
 		if len(shown) > briefListMax {
 			shown = shown[:briefListMax]
 		}
-		out := mentionList(shown, MaxFieldValue)
+		out := mentionList(shown, MaxFieldValue, p)
 		if len(ids) > len(shown) {
-			out += fmt.Sprintf(msgBriefMore, len(ids)-len(shown))
+			out += p.Text("dom_brief.more", "N", len(ids)-len(shown))
 		}
 		return out
 	}
 	fields = append(fields,
-		EmbedField{Name: msgBriefAway, Value: names(b.Away)},
-		EmbedField{Name: msgBriefJoined, Value: names(b.Joined)})
+		EmbedField{Name: p.Text("dom_brief.away"), Value: names(b.Away)},
+		EmbedField{Name: p.Text("dom_brief.joined"), Value: names(b.Joined)})
 	open := 0
 	var lines []string
 	for _, a := range b.Alerts {
@@ -117,46 +118,49 @@ func BriefDM(b *Brief) Message {
 			open++
 		}
 		if len(lines) < 10 {
-			l := fmt.Sprintf("#%d · %s", a.ID, a.Urgency.Label())
+			l := "#" + strconv.FormatInt(a.ID, 10) + " · " + UrgencyText(a.Urgency, p)
 			if a.Relapse {
-				l += msgBriefRelapse
+				l += p.Text("dom_brief.relapse")
 			}
 			if a.Status != AlertResolved {
-				l += msgBriefOpen
+				l += p.Text("dom_brief.open")
 			} else {
-				l += msgBriefResolved
+				l += p.Text("dom_brief.resolved")
 			}
 			lines = append(lines, l+" · "+Timestamp(a.CreatedAt, "f"))
 		}
 	}
-	alerts := fmt.Sprintf(msgBriefAlertCount, len(b.Alerts), open)
+	alerts := p.Text("dom_brief.alert_count", "Raised", len(b.Alerts), "Open", open)
 	if len(lines) > 0 {
 		alerts += "\n" + strings.Join(lines, "\n")
 		if len(b.Alerts) > len(lines) {
-			alerts += fmt.Sprintf(msgBriefMoreAlerts, len(b.Alerts)-len(lines))
+			alerts += "\n" + p.Text("dom_brief.more_alerts", "N", len(b.Alerts)-len(lines))
 		}
 	}
-	fields = append(fields, EmbedField{Name: msgBriefAlerts, Value: alerts})
+	fields = append(fields, EmbedField{Name: p.Text("dom_brief.alerts"), Value: alerts})
 	var past []string
-	for _, p := range b.Past {
-		mood := msgBriefNoMood
-		if p.Moods > 0 {
-			mood = fmt.Sprintf(msgBriefMood, p.AvgMood)
+	for _, st := range b.Past {
+		mood := p.Text("dom_brief.no_mood")
+		if st.Moods > 0 {
+			mood = p.Text("dom_brief.mood", "Mood", fmt.Sprintf("%.1f", st.AvgMood))
 		}
-		past = append(past, fmt.Sprintf(msgBriefPastLine, Timestamp(p.Meeting.StartsAt, "d"), p.Attended, p.Members, mood))
+		past = append(past, p.Text("dom_brief.past_line", "When", Timestamp(st.Meeting.StartsAt, "d"),
+			"Attended", st.Attended, "Members", st.Members, "Mood", mood))
 	}
 	if len(past) == 0 {
-		past = []string{msgBriefNoPast}
+		past = []string{p.Text("dom_brief.no_past")}
 	}
-	fields = append(fields, EmbedField{Name: msgBriefPast, Value: strings.Join(past, "\n")})
+	fields = append(fields, EmbedField{Name: p.Text("dom_brief.past"), Value: strings.Join(past, "\n")})
 	return Message{
-		Content: fmt.Sprintf(msgBriefContent, b.Group.Name, Timestamp(b.Meeting.StartsAt, "F"), Timestamp(b.Meeting.StartsAt, "R")),
-		Embeds:  []Embed{{Title: msgBriefTitle, Fields: fields}},
+		Content: p.Text("dom_brief.content", "Group", b.Group.Name, "When", Timestamp(b.Meeting.StartsAt, "F"),
+			"Relative", Timestamp(b.Meeting.StartsAt, "R")),
+		Embeds: []Embed{{Title: p.Text("dom_brief.title"), Fields: fields}},
 	}
 }
 
 // BriefUnreachableNotice tells the staff channel that a psychologist could
-// not get the brief by DM: the group only, no member and no content.
-func BriefUnreachableNotice(g *Group, psychologistID string) Message {
-	return Message{Content: fmt.Sprintf(msgBriefUnreachable, Mention(psychologistID), g.Name)}
+// not get the brief by DM: the group only, no member and no content. p is
+// the group's language.
+func BriefUnreachableNotice(g *Group, psychologistID string, p Printer) Message {
+	return Message{Content: p.Text("dom_brief.unreachable", "Who", Mention(psychologistID), "Group", g.Name)}
 }

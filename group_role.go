@@ -1,7 +1,6 @@
 package hearth
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -25,9 +24,7 @@ func GroupRoleNoticeJob(g *Group, now time.Time) *Job {
 }
 
 // GroupRoleNotice is the staff-channel notice about g's role. It names the
-// role and the group, and pings nobody.
-func GroupRoleNotice(g *Group) Message {
-	return Message{Content: fmt.Sprintf("⚠ The role <@&%s> of **%s** allows more than @everyone does, or is managed by an integration, "+
-		"and hearth gives it to everyone who joins the group. Remove its extra permissions in Server Settings → Roles, "+
-		"or give the group another role with `/group edit`. `/group list` shows which groups this concerns.", g.RoleID, g.Name)}
+// role and the group, in the group's language p, and pings nobody.
+func GroupRoleNotice(g *Group, p Printer) Message {
+	return Message{Content: p.Text("dom_notice.group_role", "Role", "<@&"+g.RoleID+">", "Group", g.Name)}
 }

@@ -2,7 +2,6 @@ package hearth
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 )
@@ -137,11 +136,11 @@ const (
 
 // VoiceProblemNotice is the staff-channel notice when hearth cannot see a
 // group's voice channel, so presence cannot count attendance: the group
-// only, no member and no content.
-func VoiceProblemNotice(g *Group, reason string) Message {
-	why := msgVoiceGone
+// only, no member and no content, in the group's language p.
+func VoiceProblemNotice(g *Group, reason string, p Printer) Message {
+	why := p.Text("dom_notice.voice_gone")
 	if reason == StaffVoiceNoAccess {
-		why = msgVoiceNoAccess
+		why = p.Text("dom_notice.voice_no_access")
 	}
-	return Message{Content: fmt.Sprintf(msgVoiceProblem, g.Name, why)}
+	return Message{Content: p.Text("dom_notice.voice_problem", "Group", g.Name, "Why", why)}
 }

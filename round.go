@@ -2,7 +2,6 @@ package hearth
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +111,7 @@ func (s *RoundState) Apply(r *Rota, action string, step int) (bool, error) {
 		}
 		s.Phase, s.Index = RoundSharing, 0
 	default:
-		return false, Errorf(EINVALID, msgRoundBadButton)
+		return false, Errorm(EINVALID, "dom_round.bad_button", nil, msgRoundBadButton)
 	}
 	s.settle(r)
 	s.Step++
@@ -131,47 +130,48 @@ const MaxRoundSection = 1200
 // RoundSection renders the round for the last part of the start post — the
 // only part edited afterwards — and its buttons: who speaks now, who is
 // next, who is done and who was skipped. Lists longer than fit are cut
-// with "and N more". The buttons carry the meeting and the step.
-func RoundSection(r *Rota, s *RoundState) (string, [][]Button) {
+// with "and N more". The buttons carry the meeting and the step. p is the
+// group's language: the round is part of a channel post.
+func RoundSection(r *Rota, s *RoundState, p Printer) (string, [][]Button) {
 	var b strings.Builder
 	now, next := s.Now(r)
 	c := *s
 	c.settle(r)
 	switch c.Phase {
 	case RoundCheckIn:
-		fmt.Fprintf(&b, msgRoundCheckIn, c.Index+1, len(r.Order))
+		b.WriteString(p.Text("dom_round.check_in", "N", c.Index+1, "Total", len(r.Order)))
 	case RoundSharing:
-		fmt.Fprintf(&b, msgRoundSharing, c.Index+1, len(r.Sharers))
+		b.WriteString(p.Text("dom_round.sharing", "N", c.Index+1, "Total", len(r.Sharers)))
 	default:
-		b.WriteString(msgRoundOver)
+		b.WriteString(p.Text("dom_round.over"))
 	}
 	if now != "" {
-		b.WriteString(msgRoundNow + Mention(now))
+		b.WriteString("\n" + p.Text("dom_round.now", "Who", Mention(now)))
 	}
 	if next != "" {
-		b.WriteString(msgRoundNext + Mention(next))
+		b.WriteString("\n" + p.Text("dom_round.next", "Who", Mention(next)))
 	}
 	if len(s.Done) > 0 {
-		b.WriteString(msgRoundDone + clippedMentions(s.Done, roundListBudget))
+		b.WriteString("\n" + p.Text("dom_round.done", "Names", clippedMentions(s.Done, roundListBudget, p)))
 	}
 	if len(s.Skipped) > 0 {
-		b.WriteString(msgRoundSkipped + clippedMentions(s.Skipped, roundListBudget))
+		b.WriteString("\n" + p.Text("dom_round.skipped", "Names", clippedMentions(s.Skipped, roundListBudget, p)))
 	}
 	if c.Phase == RoundOver {
 		return b.String(), nil
 	}
 	id := strconv.FormatInt(s.MeetingID, 10) + ":" + strconv.Itoa(s.Step)
 	row := []Button{
-		{Label: msgRoundBtnNext, CustomID: "round:" + RoundNext + ":" + id, Style: ButtonPrimary},
-		{Label: msgRoundBtnSkip, CustomID: "round:" + RoundSkip + ":" + id, Style: ButtonSecondary},
-		{Label: msgRoundBtnShare, CustomID: "round:" + RoundShare + ":" + id, Style: ButtonSuccess, Disabled: c.Phase != RoundCheckIn},
+		{Label: p.Text("dom_round.btn_next"), CustomID: "round:" + RoundNext + ":" + id, Style: ButtonPrimary},
+		{Label: p.Text("dom_round.btn_skip"), CustomID: "round:" + RoundSkip + ":" + id, Style: ButtonSecondary},
+		{Label: p.Text("dom_round.btn_share"), CustomID: "round:" + RoundShare + ":" + id, Style: ButtonSuccess, Disabled: c.Phase != RoundCheckIn},
 	}
 	return b.String(), [][]Button{row}
 }
 
 // clippedMentions joins mentions of ids, the latest last, within budget
-// characters, saying how many earlier ones were left out.
-func clippedMentions(ids []string, budget int) string {
+// characters, saying how many earlier ones were left out (in p's language).
+func clippedMentions(ids []string, budget int, p Printer) string {
 	var parts []string
 	n := 0
 	for i := len(ids) - 1; i >= 0; i-- {
@@ -184,7 +184,7 @@ func clippedMentions(ids []string, budget int) string {
 	}
 	out := strings.Join(parts, ", ")
 	if left := len(ids) - len(parts); left > 0 {
-		out = fmt.Sprintf(msgRoundEarlier, left, out)
+		out = p.Text("dom_round.earlier", "Count", left, "Names", out)
 	}
 	return out
 }
@@ -204,7 +204,7 @@ func RoundCloseJob(m *Meeting, g *Group, now time.Time) *Job {
 // it stood, without buttons.
 func ClosedRoundPost(g *Group, m *Meeting, s *RoundState, p Printer) Message {
 	msg := RoundPost(g, m, s, p)
-	msg.Content += "\n" + msgRoundClosed
+	msg.Content += "\n" + p.Text("dom_round.closed")
 	msg.Buttons = nil
 	return msg
 }
@@ -222,12 +222,13 @@ type RoundStore interface {
 }
 
 // AttachRound adds the round section and its buttons to msg, the last (or
-// only) part of a meeting's start post: the part that presses edit.
-func AttachRound(msg *Message, r *Rota, s *RoundState) {
+// only) part of a meeting's start post: the part that presses edit. p is
+// the group's language.
+func AttachRound(msg *Message, r *Rota, s *RoundState, p Printer) {
 	if r == nil || len(r.Order) == 0 {
 		return
 	}
-	section, buttons := RoundSection(r, s)
+	section, buttons := RoundSection(r, s, p)
 	msg.Content += "\n\n" + section
 	msg.Buttons = buttons
 }
@@ -239,6 +240,6 @@ func RoundPost(g *Group, m *Meeting, s *RoundState, p Printer) Message {
 	parts := StartPosts(g, m, p)
 	msg := parts[len(parts)-1]
 	msg.MentionUsers = nil
-	AttachRound(&msg, m.Rota, s)
+	AttachRound(&msg, m.Rota, s, p)
 	return msg
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 func TestRoundState_Apply(t *testing.T) {
@@ -31,7 +32,7 @@ func TestRoundState_Apply(t *testing.T) {
 		if s.Phase != hearth.RoundOver {
 			t.Fatalf("phase = %s", s.Phase)
 		}
-		if _, buttons := hearth.RoundSection(rota, s); buttons != nil {
+		if _, buttons := hearth.RoundSection(rota, s, locale.English); buttons != nil {
 			t.Error("a round that is over still has buttons")
 		}
 	})
@@ -49,7 +50,7 @@ func TestRoundState_Apply(t *testing.T) {
 		s := hearth.NewRound(1, "ch", "msg")
 		s.Apply(rota, hearth.RoundSkip, 0)
 		s.Apply(rota, hearth.RoundShare, 1)
-		text, buttons := hearth.RoundSection(rota, s)
+		text, buttons := hearth.RoundSection(rota, s, locale.English)
 		for _, want := range []string{"sharing 1/2", "**Now:** <@c>", "**Next:** <@a>", "**Skipped:** <@a>"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("section %q does not say %q", text, want)
@@ -68,7 +69,7 @@ func TestRoundState_Apply(t *testing.T) {
 		for i := range 499 {
 			s.Apply(&big, []string{hearth.RoundNext, hearth.RoundSkip}[i%2], s.Step)
 		}
-		text, _ := hearth.RoundSection(&big, s)
+		text, _ := hearth.RoundSection(&big, s, locale.English)
 		if n := utf8.RuneCountInString(text); n > 1000 {
 			t.Fatalf("round section is %d characters", n)
 		}

@@ -80,53 +80,55 @@ func Summarize(g *Group, m *Meeting, members int, checkIns []*CheckIn) *MeetingS
 // SummaryDM is the DM each psychologist gets after a meeting (SPEC §3): how
 // many attended, the average mood, who shared, who passed and how many
 // alerts were raised since the last meeting, with a Details button. It goes
-// to psychologists only: the average mood is never posted in a channel.
-func SummaryDM(s *MeetingSummary) Message {
-	mood := "nobody gave a mood"
+// to psychologists only: the average mood is never posted in a channel. p
+// is the recipient's language.
+func SummaryDM(s *MeetingSummary, p Printer) Message {
+	mood := p.Text("dom_summary.no_mood")
 	if s.Moods > 0 {
-		mood = fmt.Sprintf("%.1f / 5 (from %d of %d check-ins)", s.AvgMood, s.Moods, s.Attended)
+		mood = p.Text("dom_summary.mood", "Mood", fmt.Sprintf("%.1f", s.AvgMood), "Moods", s.Moods, "Attended", s.Attended)
 	}
-	shared, passed := "nobody", "nobody"
+	shared, passed := p.Text("dom_summary.nobody"), p.Text("dom_summary.nobody")
 	if r := s.Meeting.Rota; r == nil {
-		shared = "no rota was fixed for this meeting"
+		shared = p.Text("dom_summary.no_rota")
 	} else {
 		if len(r.Sharers) > 0 {
-			shared = mentionList(r.Sharers, MaxFieldValue)
+			shared = mentionList(r.Sharers, MaxFieldValue, p)
 		}
 		if len(r.Passed) > 0 {
-			passed = mentionList(r.Passed, MaxFieldValue)
+			passed = mentionList(r.Passed, MaxFieldValue, p)
 		}
 	}
 	id := strconv.FormatInt(s.Meeting.ID, 10)
 	return Message{
-		Content: fmt.Sprintf("Summary of the **%s** meeting of %s.", s.Group.Name, Timestamp(s.Meeting.StartsAt, "F")),
+		Content: p.Text("dom_summary.content", "Group", s.Group.Name, "When", Timestamp(s.Meeting.StartsAt, "F")),
 		Embeds: []Embed{{
-			Title: "Meeting summary",
+			Title: p.Text("dom_summary.title"),
 			Fields: []EmbedField{
-				{Name: "Attended", Value: attendedText(s), Inline: true},
-				{Name: "Average mood", Value: mood, Inline: true},
-				{Name: "Shared", Value: shared, Inline: false},
-				{Name: "Passed", Value: passed, Inline: false},
-				{Name: "Alerts since the last meeting", Value: fmt.Sprintf("%d (since %s)", s.Alerts, Timestamp(s.Since, "f")), Inline: false},
+				{Name: p.Text("dom_summary.attended"), Value: attendedText(s, p), Inline: true},
+				{Name: p.Text("dom_summary.avg_mood"), Value: mood, Inline: true},
+				{Name: p.Text("dom_summary.shared"), Value: shared, Inline: false},
+				{Name: p.Text("dom_summary.passed"), Value: passed, Inline: false},
+				{Name: p.Text("dom_summary.alerts"), Value: p.Text("dom_summary.alerts_value", "N", s.Alerts, "Since", Timestamp(s.Since, "f")), Inline: false},
 			},
 		}},
-		Buttons: [][]Button{{{Label: "Details", CustomID: "summary:details:" + id, Style: ButtonSecondary}}},
+		Buttons: [][]Button{{{Label: p.Text("dom_summary.details"), CustomID: "summary:details:" + id, Style: ButtonSecondary}}},
 	}
 }
 
 // attendedText says how many attended and how many of them hearth counted
 // from their time in the voice channel.
-func attendedText(s *MeetingSummary) string {
-	t := fmt.Sprintf("%d of %d members", s.Attended, s.Members)
+func attendedText(s *MeetingSummary, p Printer) string {
+	t := p.Text("dom_summary.attended_value", "Attended", s.Attended, "Members", s.Members)
 	if s.Present > 0 {
-		t += fmt.Sprintf(" (%d from voice presence)", s.Present)
+		t += p.Text("dom_summary.from_presence", "N", s.Present)
 	}
 	return t
 }
 
 // mentionList renders ids as mentions separated by commas, within limit
-// characters: what does not fit is counted, "… and 12 more".
-func mentionList(ids []string, limit int) string {
+// characters: what does not fit is counted, "… and 12 more" in p's
+// language.
+func mentionList(ids []string, limit int, p Printer) string {
 	var b strings.Builder
 	for i, id := range ids {
 		item := Mention(id)
@@ -134,7 +136,7 @@ func mentionList(ids []string, limit int) string {
 			item = ", " + item
 		}
 		// Room for the longest tail: "… and 500 more".
-		more := fmt.Sprintf(msgAndMore, len(ids)-i)
+		more := p.Text("dom_summary.and_more", "N", len(ids)-i)
 		if TextLen(b.String())+TextLen(item)+TextLen(more) > limit && i < len(ids)-1 ||
 			TextLen(b.String())+TextLen(item) > limit {
 			b.WriteString(more)

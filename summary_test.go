@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 func TestSummarize(t *testing.T) {
@@ -28,7 +29,7 @@ func TestSummarize(t *testing.T) {
 			if s.Attended != len(tt.checkIns) || s.Moods != tt.moods || s.AvgMood != tt.avg {
 				t.Fatalf("summary = %+v", s)
 			}
-			msg := hearth.SummaryDM(s)
+			msg := hearth.SummaryDM(s, locale.English)
 			if got := msg.Embeds[0].Fields; !strings.Contains(got[0].Value+got[1].Value, tt.want) {
 				t.Errorf("summary fields %+v do not say %q", got, tt.want)
 			}

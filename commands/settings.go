@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -215,11 +214,7 @@ func (s *Service) settingsAudit(ctx context.Context, r *Request) (*Response, err
 	var b strings.Builder
 	b.WriteString(r.T(locale.SettingsAuditTitle, locale.A("Page", page)) + "\n")
 	for _, e := range es {
-		fmt.Fprintf(&b, "• %s · %s · `%s`", hearth.Timestamp(e.At, "f"), hearth.Mention(e.ActorID), e.Action)
-		if e.Target != "" {
-			fmt.Fprintf(&b, " · `%s`", e.Target)
-		}
-		b.WriteString("\n")
+		b.WriteString(hearth.AuditLine(e, r.Lang) + "\n")
 	}
 	if more {
 		b.WriteString(r.T(locale.SettingsAuditMore, locale.A("Next", page+1)))

@@ -24,14 +24,21 @@ var pendingFiles = map[string][]string{
 	// start.go: what `hearth run` tells the operator on stderr, in English.
 	"bot":   {"bot.go", "discord.go", "gateway.go", "invite.go", "limiter.go", "observer.go", "transport.go", "start.go"},
 	"chart": {},
+	// scheduler/: what it sends is built by the domain from the catalog in
+	// the recipient's or the group's language. These files hold only job
+	// results, logs and internal errors: engine.go ("max attempts"),
+	// event.go (a reason logged), housekeeping.go (a cron spec), retention.go
+	// (a job result), and Skip's ENOTFOUND, which /schedule skip replaces
+	// by its own message.
+	"scheduler": {"engine.go", "event.go", "housekeeping.go", "retention.go", "skip.go:Skip"},
 	// The domain: the message files are converted. Its errors keep an English
 	// Message on purpose; those that also carry a catalog Msg (hearth.Errorm:
 	// schedule_parse.go, schedule.go, offsets.go, meeting_plan.go) are shown
 	// in the reader's language, the others (hearth.Errorf) are pending.
 	".": {
-		"alert.go", "alert_job.go", "audit.go", "checkin.go", "config.go", "error.go", "group.go", "guild.go",
+		"alert.go", "alert_job.go", "checkin.go", "config.go", "error.go", "group.go", "guild.go",
 		"identify.go", "job.go", "meeting.go", "meeting_job.go", "meeting_plan.go", "membership.go", "message.go",
-		"offsets.go", "privacy.go", "rota.go", "rota_store.go", "schedule.go", "schedule_parse.go", "stats.go", "summary.go",
+		"offsets.go", "privacy.go", "rota.go", "rota_store.go", "schedule.go", "schedule_parse.go", "stats.go",
 		"schedule_es.go:CanonicalSchedule",
 		"meeting_message.go:DescribeMeeting", // English for next.go and group.go; DescribeMeetingIn is converted
 	},
@@ -45,6 +52,7 @@ var prose = regexp.MustCompile(`\p{L}{2,}.*\s.*\S|\S.*\s.*\p{L}{2,}`)
 // by the registration test in cmd/hearth).
 var notShown = []string{
 	"Info", "Warn", "Error", "Debug", "Log", "Errorf", "New", "panic", // logs and internal errors (fmt.Errorf, errors.New)
+	"Errorm",                                                         // the English Message of an error whose catalog key is what readers see
 	"Handle", "Component", "Autocomplete", "Slow", "Define", "audit", // routes, audit actions
 	"Sub", "Str", "Int", "Bool", "UserOpt", "TextChannelOpt", "RoleOpt", "languageOpt", // definitions
 	"Cut", "HasPrefix", "TrimPrefix", "Split", "Fields", "ReplaceAll", "NewReplacer", "Contains", "Join", // string plumbing

@@ -299,7 +299,7 @@ func (s *Alerts) edit(ctx context.Context, j *hearth.Job) (string, error) {
 	}
 	msg := hearth.AlertDM(a, g, lang)
 	if !d.Active() {
-		msg = hearth.AlertPassedDM(a, g)
+		msg = hearth.AlertPassedDM(a, g, lang)
 	}
 	if err := s.Discord.Edit(ctx, d.ChannelID, d.MessageID, &msg); err != nil {
 		if hearth.Failure(err) == hearth.FailGone {

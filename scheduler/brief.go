@@ -19,6 +19,7 @@ type BriefStore interface {
 	hearth.HistoryStore
 	hearth.GuildStore
 	hearth.BriefStore
+	hearth.LanguageStore
 }
 
 // briefNonce tells apart the sends of one job to two recipients (a
@@ -83,7 +84,12 @@ func (s *Briefs) send(ctx context.Context, j *hearth.Job) (string, error) {
 			return "", err
 		}
 	}
-	msg := hearth.BriefDM(b)
+	// The brief is a DM: in the recipient's language (SPEC §10).
+	lang, err := dmLang(ctx, s.Store, g, to)
+	if err != nil {
+		return "", err
+	}
+	msg := hearth.BriefDM(b, lang)
 	id, err := s.Discord.Send(ctx, ch, &msg, nonce(j)+briefNonce(to))
 	if err != nil {
 		return "", s.failed(ctx, j, g, m, to, err)
@@ -172,7 +178,7 @@ func (s *Briefs) failed(ctx context.Context, j *hearth.Job, g *hearth.Group, m *
 	if settings.StaffChannelID == "" {
 		return ErrCancelled
 	}
-	msg := hearth.BriefUnreachableNotice(g, to)
+	msg := hearth.BriefUnreachableNotice(g, to, groupLang(g))
 	if _, serr := s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j)+"s"); serr != nil {
 		return serr
 	}

@@ -14,6 +14,7 @@ type FailureStore interface {
 	Group(ctx context.Context, id int64) (*hearth.Group, error)
 	GuildSettings(ctx context.Context, guildID string) (*hearth.GuildSettings, error)
 	Alert(ctx context.Context, id int64) (*hearth.Alert, error)
+	hearth.LanguageStore
 }
 
 // Failures makes sure no work fails in silence. Its Report is the engine's
@@ -154,8 +155,13 @@ func (f *Failures) report(ctx context.Context, j *hearth.Job) (string, error) {
 		}
 		return "", ErrCancelled
 	}
-	msg := hearth.FailureNotice(g, j.Arg)
 	if j.UserID != "" {
+		// A report by DM is in its recipient's language (SPEC §10).
+		lang, err := dmLang(ctx, f.Store, g, j.UserID)
+		if err != nil {
+			return "", err
+		}
+		msg := hearth.FailureNotice(g, j.Arg, lang)
 		ch, err := f.Discord.DMChannel(ctx, j.UserID)
 		if err != nil {
 			return "", err
@@ -167,6 +173,7 @@ func (f *Failures) report(ctx context.Context, j *hearth.Job) (string, error) {
 		return "", fmt.Errorf("load guild settings: %w", err)
 	}
 	if settings.StaffChannelID != "" {
+		msg := hearth.FailureNotice(g, j.Arg, groupLang(g))
 		id, err := f.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
 		if err == nil || hearth.Failure(err) == hearth.FailRetry {
 			return id, err
@@ -196,7 +203,8 @@ func (f *Failures) alertNotice(ctx context.Context, j *hearth.Job) (string, erro
 		}
 		return "", ErrCancelled
 	}
-	msg := hearth.AlertUndeliveredNotice(g)
+	// The staff channel reads the group's language, the lead's DM theirs.
+	msg := hearth.AlertUndeliveredNotice(g, groupLang(g))
 	switch j.Arg {
 	case "staff":
 		settings, err := f.Store.GuildSettings(ctx, a.GuildID)
@@ -208,6 +216,11 @@ func (f *Failures) alertNotice(ctx context.Context, j *hearth.Job) (string, erro
 		}
 		return f.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
 	case "lead":
+		lang, err := dmLang(ctx, f.Store, g, j.UserID)
+		if err != nil {
+			return "", err
+		}
+		msg = hearth.AlertUndeliveredNotice(g, lang)
 		ch, err := f.Discord.DMChannel(ctx, j.UserID)
 		if err != nil {
 			return "", err

@@ -41,6 +41,6 @@ func (s *GroupRoles) notice(ctx context.Context, j *hearth.Job) (string, error) 
 	if settings.StaffChannelID == "" {
 		return "", ErrCancelled
 	}
-	msg := hearth.GroupRoleNotice(g)
+	msg := hearth.GroupRoleNotice(g, groupLang(g))
 	return s.Discord.Send(ctx, settings.StaffChannelID, &msg, nonce(j))
 }

@@ -150,7 +150,7 @@ func (s *Meetings) postStart(ctx context.Context, g *hearth.Group, m *hearth.Mee
 	parts := hearth.StartPosts(g, m, groupLang(g))
 	round := hearth.NewRound(m.ID, g.ChannelID, "")
 	if s.Rounds != nil {
-		hearth.AttachRound(&parts[len(parts)-1], m.Rota, round)
+		hearth.AttachRound(&parts[len(parts)-1], m.Rota, round, groupLang(g))
 	}
 	if err := s.sendParts(ctx, g, m, j, parts); err != nil {
 		return err

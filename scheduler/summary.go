@@ -17,6 +17,7 @@ type SummaryStore interface {
 	hearth.CheckInStore
 	hearth.HistoryStore
 	hearth.SummaryRecipientStore
+	hearth.LanguageStore
 }
 
 // Summaries DMs each psychologist the summary of a meeting that ended.
@@ -69,7 +70,12 @@ func (s *Summaries) send(ctx context.Context, j *hearth.Job) (string, error) {
 			return "", err
 		}
 	}
-	msg := hearth.SummaryDM(sum)
+	// The summary is a DM: in the recipient's language (SPEC §10).
+	lang, err := dmLang(ctx, s.Store, g, j.UserID)
+	if err != nil {
+		return "", err
+	}
+	msg := hearth.SummaryDM(sum, lang)
 	id, err := s.Discord.Send(ctx, ch, &msg, nonce(j))
 	if err != nil {
 		return "", s.failed(j, m, err)

@@ -63,7 +63,7 @@ func (s *Meetings) checkVoice(ctx context.Context, g *hearth.Group, m *hearth.Me
 func staffNotice(g *hearth.Group, reason string, p hearth.Printer) hearth.Message {
 	switch reason {
 	case hearth.StaffVoiceGone, hearth.StaffVoiceNoAccess:
-		return hearth.VoiceProblemNotice(g, reason)
+		return hearth.VoiceProblemNotice(g, reason, p)
 	}
 	return hearth.ChannelProblemNotice(g, reason, p)
 }

@@ -128,7 +128,9 @@ func (d *demo) play(ctx context.Context) (err error) {
 		return err
 	}
 	for _, p := range []struct{ who, label string }{
-		{"Marta", "Next"}, {fac, "Next"}, {fac, "Next"}, {fac, "Skip"}, {obs, "Sharing round"}, {fac, "Next"},
+		// The round is a channel post: its buttons are in the group's language.
+		{"Marta", d.lang.T(locale.DomRoundBtnNext)}, {fac, d.lang.T(locale.DomRoundBtnNext)}, {fac, d.lang.T(locale.DomRoundBtnNext)},
+		{fac, d.lang.T(locale.DomRoundBtnSkip)}, {obs, d.lang.T(locale.DomRoundBtnShare)}, {fac, d.lang.T(locale.DomRoundBtnNext)},
 	} {
 		if err := d.pressRound(ctx, p.who, p.label); err != nil {
 			return err
@@ -138,7 +140,7 @@ func (d *demo) play(ctx context.Context) (err error) {
 	if err := d.at(ctx, 3, 20, 30); err != nil {
 		return err
 	}
-	if err := d.pressDM(ctx, fac, "Details"); err != nil {
+	if err := d.pressDM(ctx, fac, d.lang.T(locale.DomSummaryDetails)); err != nil {
 		return err
 	}
 	d.out.narrate(d.lang.T(locale.DemoSessionNote))
@@ -210,6 +212,7 @@ func customIDs(rows []discordgo.MessageComponent) []string {
 // pressRound presses a button of the round on the meeting's start post.
 func (d *demo) pressRound(ctx context.Context, who, label string) error {
 	var post *discordgo.Message
+	// The start post is the one with the round's buttons, in any language.
 	for _, m := range d.fake.Messages(d.channel) {
 		for _, id := range customIDs(m.Components) {
 			if strings.HasPrefix(id, "round:") {

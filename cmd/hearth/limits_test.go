@@ -14,6 +14,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/discordtest"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Discord's limits, asserted here whatever the fake enforces.
@@ -351,7 +352,7 @@ func TestLimits_SummaryFields(t *testing.T) {
 		Group:   &hearth.Group{Name: "Anxiety Circle"},
 		Meeting: &hearth.Meeting{ID: 1, Rota: &hearth.Rota{Order: users, Sharers: users[:10], Passed: users[10:]}},
 	}
-	msg := hearth.SummaryDM(s)
+	msg := hearth.SummaryDM(s, locale.English)
 	total := 0
 	for _, e := range msg.Embeds {
 		total += len([]rune(e.Title)) + len([]rune(e.Description))
