@@ -185,7 +185,7 @@ func permissionNames(p int64) string {
 		}
 	}
 	if p != 0 {
-		names = append(names, fmt.Sprintf("other permissions 0x%x", p))
+		names = append(names, fmt.Sprintf("0x%x", p)) // bits Discord may add later
 	}
 	return strings.Join(names, ", ")
 }
