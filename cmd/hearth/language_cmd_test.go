@@ -1,0 +1,79 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearthbot/hearth/discordtest"
+)
+
+// TestLanguage_SpanishCommandReplies: the replies of the member and
+// psychologist commands follow the caller's client, whatever the group's
+// language (English here): a Spanish client reads Spanish, an English one
+// English, in the same group at the same time.
+func TestLanguage_SpanishCommandReplies(t *testing.T) {
+	h := start(t)
+	g := h.setupGroup()
+	h.meetingAt(g, h.now().Add(10*time.Minute)) // open for check-in
+	member := h.members[0]
+	es := h.asIn(member, "es-ES")
+	noEnglish := func(t *testing.T, got string, english ...string) {
+		t.Helper()
+		for _, w := range english {
+			if strings.Contains(got, w) {
+				t.Errorf("English %q in a Spanish reply:\n%s", w, got)
+			}
+		}
+	}
+
+	t.Run("RotaShow", func(t *testing.T) {
+		r := h.slashAs(es, "rota show")
+		mustEphemeral(t, r, "Turnos de la reunión de **Anxiety Circle**", "pueden cambiar hasta el primer recordatorio",
+			"**Comparten:**", "**Orden de registro:**", "el puesto 1 en el orden de registro")
+		noEnglish(t, r.Content, "Rota of", "Sharers", "Check-in order", "You ")
+		r = h.slashAs(h.asIn(member, "en-US"), "rota show")
+		mustEphemeral(t, r, "Rota of the **Anxiety Circle** meeting", "**Sharers:**", "You share at this meeting")
+	})
+	t.Run("Next", func(t *testing.T) {
+		r := h.slashAs(h.asIn(member, "es-419"), "next")
+		mustEphemeral(t, r, "**Anxiety Circle** se reúne", "Tienes el **puesto 1** en el orden de registro, y compartes",
+			"Los turnos se fijan cuando se publica el primer recordatorio")
+		noEnglish(t, r.Content, "meets next", "You are", "The rota")
+	})
+	t.Run("CheckIn", func(t *testing.T) {
+		r := h.slashAs(es, "checkin", discordtest.Int("mood", 2))
+		mustEphemeral(t, r, "✅ Has registrado tu asistencia a la reunión de **Anxiety Circle**", "Ánimo: **2/5**",
+			"Nadie más del grupo ve tu ánimo ni tu nota", "Parece un día difícil")
+		if got := strings.Join(buttonLabels(r.Components), ","); got != "Avisar a los profesionales" {
+			t.Errorf("buttons %q", got)
+		}
+		mustEphemeral(t, h.slashAs(es, "checkin"), "Ya registraste tu asistencia")
+	})
+	t.Run("AlertsList", func(t *testing.T) {
+		struggle(h, h.members[1], "today", true, "")
+		r := h.slashAs(h.asIn(h.fac, "es-ES"), "alerts list")
+		mustEphemeral(t, r, "**Alertas abiertas** (1)", "urgencia: hoy", "recaída", "nadie la ha atendido aún", "Cierra una con `/alerts resolve`")
+		noEnglish(t, r.Content, "Open alerts", "urgency", "relapse")
+		r = h.slashAs(h.asIn(h.obs, "en-GB"), "alerts list")
+		mustEphemeral(t, r, "**Open alerts** (1)", "urgency today", "relapse")
+	})
+	t.Run("GroupList", func(t *testing.T) {
+		r := h.slashAs(h.asIn(h.admin, "es-ES"), "group list")
+		mustEphemeral(t, r, "**Grupos de este servidor** (1)", "próxima reunión", "facilita <@"+h.fac+">",
+			"observa <@"+h.obs+">", "zona horaria Europe/Madrid", "reuniones de 90 min")
+		noEnglish(t, r.Content, "Groups of", "next meeting", "facilitator")
+	})
+	t.Run("Roster", func(t *testing.T) {
+		r := h.slashAs(h.asIn(h.fac, "es-419"), "roster")
+		mustEphemeral(t, r, "Miembros de **Anxiety Circle**", "Solo lo ves tú", "Miembros — Anxiety Circle",
+			"se unió el", "compartió 0, pasó 0", "asistencia — (todavía no hay reuniones)")
+		noEnglish(t, replyText(r), "Roster", "joined", "attended")
+	})
+	t.Run("ErrInTheCallersLanguage", func(t *testing.T) {
+		r := h.slashAs(es, "rota away", discordtest.Int("meetings", 9))
+		mustEphemeral(t, r, "`meetings` debe ser de 1 a 8")
+		r = h.slashAs(h.asIn(h.admin, "es-ES"), "group edit", discordtest.Str("group", "Anxiety Circle"))
+		mustEphemeral(t, r, "No hay nada que cambiar")
+	})
+}
