@@ -163,7 +163,14 @@ func (s *Service) checkInAlert(ctx context.Context, r *Request) (*Response, erro
 	}
 	a, err := s.raiseAlertWith(ctx, r, g, hearth.UrgencyToday, false, "",
 		func(ctx context.Context, a *hearth.Alert, ds []*hearth.AlertDelivery, jobs []*hearth.Job) error {
-			return s.Store.CreateCheckInAlert(ctx, m.ID, r.User.ID, a, ds, jobs)
+			err := s.Store.CreateCheckInAlert(ctx, m.ID, r.User.ID, a, ds, jobs)
+			switch hearth.ErrorCode(err) { // the store's refusals, in the caller's language
+			case hearth.ECONFLICT:
+				return r.Err(hearth.ECONFLICT, locale.CmdCheckinAlreadyTold)
+			case hearth.ENOTFOUND:
+				return r.Err(hearth.ENOTFOUND, locale.CmdCheckinNotCheckedIn)
+			}
+			return err
 		})
 	if err != nil {
 		return nil, err

@@ -168,7 +168,9 @@ func (s *Service) groupCreate(ctx context.Context, r *Request) (*Response, error
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.Store.CreateGroup(ctx, g, audit(r, "group.create", "")); err != nil {
+	if err := s.Store.CreateGroup(ctx, g, audit(r, "group.create", "")); hearth.ErrorCode(err) == hearth.ECONFLICT {
+		return nil, r.Err(hearth.ECONFLICT, locale.CmdGroupNameTaken, locale.A("Name", g.Name)) // names are unique in a server
+	} else if err != nil {
 		return nil, err
 	}
 	s.voiceChanged(r.GuildID)
@@ -222,7 +224,9 @@ func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) 
 		apply(cur)
 		return cur.Validate()
 	}, audit(r, "group.edit", groupTarget(g)))
-	if err != nil {
+	if hearth.ErrorCode(err) == hearth.ECONFLICT && r.Has("name") {
+		return nil, r.Err(hearth.ECONFLICT, locale.CmdGroupNameTaken, locale.A("Name", r.String("name"))) // taken by another group
+	} else if err != nil {
 		return nil, err
 	}
 	s.voiceChanged(r.GuildID)

@@ -75,5 +75,8 @@ func TestLanguage_SpanishCommandReplies(t *testing.T) {
 		mustEphemeral(t, r, "`meetings` debe ser de 1 a 8")
 		r = h.slashAs(h.asIn(h.admin, "es-ES"), "group edit", discordtest.Str("group", "Anxiety Circle"))
 		mustEphemeral(t, r, "No hay nada que cambiar")
+		r = h.slashAs(h.asIn(h.admin, "es-ES"), "group create", discordtest.Str("name", "Anxiety Circle"),
+			discordtest.Channel("channel", h.channel), discordtest.User("facilitator", h.fac), discordtest.User("observer", h.obs))
+		mustEphemeral(t, r, "Ya hay un grupo llamado \"Anxiety Circle\" en este servidor")
 	})
 }
