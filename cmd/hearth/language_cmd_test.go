@@ -4,8 +4,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hearthbot/hearth/discordtest"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // TestLanguage_SpanishCommandReplies: the replies of the member and
@@ -79,4 +81,26 @@ func TestLanguage_SpanishCommandReplies(t *testing.T) {
 			discordtest.Channel("channel", h.channel), discordtest.User("facilitator", h.fac), discordtest.User("observer", h.obs))
 		mustEphemeral(t, r, "Ya hay un grupo llamado \"Anxiety Circle\" en este servidor")
 	})
+}
+
+// TestLanguage_CommandTextLimits keeps the fixed texts of commands/ within
+// Discord's limits in every language: a modal's title and a field's label
+// (45), a placeholder (100), a button's label (80).
+func TestLanguage_CommandTextLimits(t *testing.T) {
+	limits := map[locale.Key]int{
+		locale.CmdNotesTitle: 45, locale.CmdNotesLabel: 45, locale.CmdNotesHint: 100,
+		locale.CmdCommonPrevious: 80, locale.CmdCommonNext: 80, locale.CmdCommonPreviousArrow: 80, locale.CmdCommonNextArrow: 80,
+		locale.CmdCheckinAlertButton: 80, locale.CmdSummaryMoreButton: 80, locale.CmdLeaveLeaveButton: 80,
+		locale.CmdLeaveCancelButton: 80, locale.CmdGroupDeleteButton: 80, locale.CmdGroupCancelButton: 80,
+	}
+	for _, l := range locale.Langs {
+		for k, max := range limits {
+			if s := locale.T(l, k); s == string(k) || utf8.RuneCountInString(s) > max {
+				t.Errorf("%s %s: %q is missing or longer than %d characters", l, k, s, max)
+			}
+		}
+		if s := locale.T(l, locale.CmdNotesButton, locale.A("N", 99)); utf8.RuneCountInString(s) > 80 {
+			t.Errorf("%s: button %q is longer than 80 characters", l, s)
+		}
+	}
 }
