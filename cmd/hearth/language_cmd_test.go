@@ -39,14 +39,14 @@ func TestLanguage_SpanishCommandReplies(t *testing.T) {
 	})
 	t.Run("Next", func(t *testing.T) {
 		r := h.slashAs(h.asIn(member, "es-419"), "next")
-		mustEphemeral(t, r, "**Anxiety Circle** se reúne", "Tienes el **puesto 1** en el orden de registro, y compartes",
+		mustEphemeral(t, r, "**Anxiety Circle** se reúne la próxima vez", "Tienes el **puesto 1** en el orden de registro, y compartes",
 			"Los turnos se fijan cuando se publica el primer recordatorio")
 		noEnglish(t, r.Content, "meets next", "You are", "The rota")
 	})
 	t.Run("CheckIn", func(t *testing.T) {
 		r := h.slashAs(es, "checkin", discordtest.Int("mood", 2))
 		mustEphemeral(t, r, "✅ Has registrado tu asistencia a la reunión de **Anxiety Circle**", "Ánimo: **2/5**",
-			"Nadie más del grupo ve tu ánimo ni tu nota", "Parece un día difícil")
+			"Nadie más del grupo ve tu ánimo ni tu nota", "Parece que hoy es un día difícil")
 		if got := strings.Join(buttonLabels(r.Components), ","); got != "Avisar a los profesionales" {
 			t.Errorf("buttons %q", got)
 		}
@@ -55,7 +55,7 @@ func TestLanguage_SpanishCommandReplies(t *testing.T) {
 	t.Run("AlertsList", func(t *testing.T) {
 		struggle(h, h.members[1], "today", true, "")
 		r := h.slashAs(h.asIn(h.fac, "es-ES"), "alerts list")
-		mustEphemeral(t, r, "**Alertas abiertas** (1)", "urgencia: hoy", "recaída", "nadie la ha atendido aún", "Cierra una con `/alerts resolve`")
+		mustEphemeral(t, r, "**Alertas abiertas** (1)", "urgencia: hoy", "recaída", "**sin confirmar**", "Cierra una con `/alerts resolve`")
 		noEnglish(t, r.Content, "Open alerts", "urgency", "relapse")
 		r = h.slashAs(h.asIn(h.obs, "en-GB"), "alerts list")
 		mustEphemeral(t, r, "**Open alerts** (1)", "urgency today", "relapse")
