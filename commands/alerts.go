@@ -2,12 +2,12 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Budgets of one page of /alerts list: Discord's 2,000 characters, less the
@@ -64,7 +64,7 @@ func actor(r *Request) hearth.AlertActor {
 func buttonActor(r *Request, route string) (hearth.AlertActor, error) {
 	named := r.Arg(route, 1)
 	if r.GuildID != "" && named != "" && named != r.GuildID {
-		return hearth.AlertActor{}, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
+		return hearth.AlertActor{}, r.Err(hearth.EINVALID, locale.ErrorButtonInvalid)
 	}
 	a := actor(r)
 	if a.GuildID == "" {
@@ -81,7 +81,7 @@ func (s *Service) alertsList(ctx context.Context, r *Request) (*Response, error)
 	if name := r.String("group"); name != "" {
 		g, err := s.Store.GroupByName(ctx, r.GuildID, name)
 		if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-			return nil, hearth.Errorf(hearth.ENOTFOUND, "There is no group called %q in this server. Pick one from the list.", clip(name, 50))
+			return nil, r.Err(hearth.ENOTFOUND, locale.AccessUnknownGroup, locale.A("Name", clip(name, 50)))
 		} else if err != nil {
 			return nil, err
 		}
@@ -100,11 +100,11 @@ func (s *Service) alertsPageButton(ctx context.Context, r *Request) (*Response, 
 	}
 	page, err := strconv.Atoi(r.Arg("alerts:page", 0))
 	if err != nil || page < 0 || page > alertsPageLimit {
-		return nil, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
+		return nil, r.Err(hearth.EINVALID, locale.ErrorButtonInvalid)
 	}
 	groupID, err := strconv.ParseInt(r.Arg("alerts:page", 1), 10, 64)
 	if err != nil || groupID < 0 {
-		return nil, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
+		return nil, r.Err(hearth.EINVALID, locale.ErrorButtonInvalid)
 	}
 	return s.alertsPage(ctx, r, groupID, page, true)
 }
@@ -117,29 +117,28 @@ func (s *Service) alertsPage(ctx context.Context, r *Request, groupID int64, pag
 		return nil, err
 	}
 	if len(alerts) == 0 {
-		msg := hearth.Message{Content: msgAlertsNone, Ephemeral: true}
+		msg := hearth.Message{Content: r.T(locale.CmdAlertsNone), Ephemeral: true}
 		if update {
 			return Update(msg), nil
 		}
 		return Reply(msg), nil
 	}
-	pages := alertPages(alerts, groups)
+	pages := alertPages(r.Lang, alerts, groups)
 	page = min(page, len(pages)-1) // the list may have shrunk since the button was shown
 	var b strings.Builder
-	fmt.Fprintf(&b, "**Open alerts** (%d)", len(alerts))
+	b.WriteString(r.T(locale.CmdAlertsTitle, locale.A("N", len(alerts))))
 	if len(pages) > 1 {
-		fmt.Fprintf(&b, " · page %d of %d", page+1, len(pages))
+		b.WriteString(r.T(locale.CmdAlertsPage, locale.A("Page", page+1), locale.A("Pages", len(pages))))
 	}
 	b.WriteString("\n")
 	b.WriteString(pages[page])
-	b.WriteString("Close one with `/alerts resolve`.")
+	b.WriteString(r.T(locale.CmdAlertsFooter))
 	msg := hearth.Message{Content: b.String(), Ephemeral: true}
 	if len(pages) > 1 {
 		g := strconv.FormatInt(groupID, 10)
-		msg.Buttons = [][]hearth.Button{{
-			{Label: "Previous", CustomID: "alerts:page:" + strconv.Itoa(max(page-1, 0)) + ":" + g, Style: hearth.ButtonSecondary, Disabled: page == 0},
-			{Label: "Next", CustomID: "alerts:page:" + strconv.Itoa(min(page+1, len(pages)-1)) + ":" + g, Style: hearth.ButtonSecondary, Disabled: page == len(pages)-1},
-		}}
+		msg.Buttons = [][]hearth.Button{pageButtons(r.Lang,
+			"alerts:page:"+strconv.Itoa(max(page-1, 0))+":"+g, "alerts:page:"+strconv.Itoa(min(page+1, len(pages)-1))+":"+g,
+			page == 0, page == len(pages)-1)}
 	}
 	if update {
 		return Update(msg), nil
@@ -148,12 +147,12 @@ func (s *Service) alertsPage(ctx context.Context, r *Request, groupID int64, pag
 }
 
 // alertPages lays the alerts out in pages that each fit the budget.
-func alertPages(alerts []*hearth.Alert, groups map[int64]*hearth.Group) []string {
+func alertPages(l locale.Lang, alerts []*hearth.Alert, groups map[int64]*hearth.Group) []string {
 	var pages []string
 	var b strings.Builder
 	n := 0
 	for _, a := range alerts {
-		line := alertLine(a, groups[a.GroupID])
+		line := alertLine(l, a, groups[a.GroupID])
 		if n > 0 && (n == alertsPageMax || b.Len()+len(line) > alertsPageBudget) {
 			pages = append(pages, b.String())
 			b.Reset()
@@ -165,17 +164,18 @@ func alertPages(alerts []*hearth.Alert, groups map[int64]*hearth.Group) []string
 	return append(pages, b.String())
 }
 
-func alertLine(a *hearth.Alert, g *hearth.Group) string {
+func alertLine(l locale.Lang, a *hearth.Alert, g *hearth.Group) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "• **#%d** · %s · %s · urgency %s", a.ID, clip(g.Name, hearth.MaxGroupName), hearth.Mention(a.UserID), a.Urgency.Label())
+	b.WriteString(l.T(locale.CmdAlertsLine, locale.A("ID", a.ID), locale.A("Group", clip(g.Name, hearth.MaxGroupName)),
+		locale.A("Member", hearth.Mention(a.UserID)), locale.A("Urgency", urgencyLabel(l, a.Urgency))))
 	if a.Relapse {
-		b.WriteString(" · relapse")
+		b.WriteString(l.T(locale.CmdAlertsLineRelapse))
 	}
-	fmt.Fprintf(&b, " · raised %s", hearth.Timestamp(a.CreatedAt, "R"))
+	b.WriteString(l.T(locale.CmdAlertsLineRaised, locale.A("When", hearth.Timestamp(a.CreatedAt, "R"))))
 	if a.Status == hearth.AlertAcknowledged {
-		fmt.Fprintf(&b, " · acknowledged by %s", hearth.Mention(a.AckBy))
+		b.WriteString(l.T(locale.CmdAlertsLineAcked, locale.A("Who", hearth.Mention(a.AckBy))))
 	} else {
-		b.WriteString(" · **not acknowledged**")
+		b.WriteString(l.T(locale.CmdAlertsLineNotAcked))
 	}
 	b.WriteString("\n")
 	return b.String()
@@ -197,7 +197,8 @@ func (s *Service) alertAutocomplete(ctx context.Context, r *Request) (*Response,
 		id := strconv.FormatInt(a.ID, 10)
 		if strings.HasPrefix(id, typed) {
 			// Choice names are seen only by the caller; they carry no member name.
-			out = append(out, Choice{Name: fmt.Sprintf("#%s · %s · urgency %s", id, groups[a.GroupID].Name, a.Urgency.Label()), Value: id})
+			out = append(out, Choice{Name: clip(r.T(locale.CmdAlertsChoice, locale.A("ID", id), locale.A("Group", groups[a.GroupID].Name),
+				locale.A("Urgency", urgencyLabel(r.Lang, a.Urgency))), 99), Value: id})
 		}
 	}
 	return Choices(out), nil
@@ -207,7 +208,7 @@ func (s *Service) alertAutocomplete(ctx context.Context, r *Request) (*Response,
 func buttonAlert(r *Request, route string) (int64, hearth.AlertActor, error) {
 	id, err := strconv.ParseInt(r.Arg(route, 0), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, hearth.AlertActor{}, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
+		return 0, hearth.AlertActor{}, r.Err(hearth.EINVALID, locale.ErrorButtonInvalid)
 	}
 	a, err := buttonActor(r, route)
 	return id, a, err
@@ -226,10 +227,10 @@ func (s *Service) alertNote(ctx context.Context, r *Request) (*Response, error) 
 	}
 	a := acc.Alert
 	if a.Note == "" {
-		return Ephemeral("The member left no note with this alert."), nil
+		return Ephemeral(r.T(locale.CmdAlertsNoNote)), nil
 	}
 	quoted := "> " + strings.ReplaceAll(a.Note, "\n", "\n> ")
-	return Ephemeral(fmt.Sprintf("**Note from %s with alert #%d** (only you can see this; dismiss it when done):\n%s", hearth.Mention(a.UserID), a.ID, quoted)), nil
+	return Ephemeral(r.T(locale.CmdAlertsNote, locale.A("Member", hearth.Mention(a.UserID)), locale.A("ID", a.ID), locale.A("Note", quoted))), nil
 }
 
 // alertAck acknowledges an alert: the pressed DM updates at once, the other
@@ -269,12 +270,12 @@ func (s *Service) alertsResolve(ctx context.Context, r *Request) (*Response, err
 	id, _ := r.Int("alert")
 	note := strings.TrimSpace(r.Options["note"].String)
 	if n := utf8.RuneCountInString(note); n > hearth.MaxAlertNote {
-		return nil, hearth.Errorf(hearth.EINVALID, "The note is %d characters long; the limit is %d. The alert was not changed.", n, hearth.MaxAlertNote)
+		return nil, r.Err(hearth.EINVALID, locale.CmdAlertsNoteTooLong, locale.A("Length", n), locale.A("Max", hearth.MaxAlertNote))
 	}
 	acc, err := s.alertService().Resolve(ctx, actor(r), id, note)
 	if err != nil {
 		return nil, err
 	}
 	s.Log.Info("alert resolved", "alert", id, "by", r.User.ID)
-	return Ephemeral(fmt.Sprintf("Alert #%d is resolved. Both alert messages will show it.", acc.Alert.ID)), nil
+	return Ephemeral(r.T(locale.CmdAlertsResolved, locale.A("ID", acc.Alert.ID))), nil
 }

@@ -2,12 +2,12 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerCheckIn defines /checkin and routes the button a low-mood
@@ -32,11 +32,11 @@ func (s *Service) registerCheckIn(rt *Router) {
 func (s *Service) checkIn(ctx context.Context, r *Request) (*Response, error) {
 	mood, hasMood := r.Int("mood")
 	if hasMood && (mood < hearth.MinMood || mood > hearth.MaxMood) {
-		return nil, hearth.Errorf(hearth.EINVALID, "Mood must be a whole number from %d (very low) to %d (very good). You were not checked in.", hearth.MinMood, hearth.MaxMood)
+		return nil, r.Err(hearth.EINVALID, locale.CmdCheckinMoodRange, locale.A("Min", hearth.MinMood), locale.A("Max", hearth.MaxMood))
 	}
 	note := strings.TrimSpace(r.Options["note"].String)
 	if n := utf8.RuneCountInString(note); n > hearth.MaxCheckInNote {
-		return nil, hearth.Errorf(hearth.EINVALID, "Your note is %d characters long; the limit is %d. You were not checked in — please shorten it and try again.", n, hearth.MaxCheckInNote)
+		return nil, r.Err(hearth.EINVALID, locale.CmdCheckinNoteTooLong, locale.A("Length", n), locale.A("Max", hearth.MaxCheckInNote))
 	}
 	g, err := s.group(ctx, r)
 	if err != nil {
@@ -63,12 +63,11 @@ func (s *Service) checkIn(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	if !created && update == nil {
-		return Ephemeralf("You are already checked in to the **%s** meeting of %s. To change your mood or note, run `/checkin` again with them.",
-			g.Name, hearth.Timestamp(m.StartsAt, "f")), nil
+		return Ephemeral(r.T(locale.CmdCheckinAlready, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(m.StartsAt, "f")))), nil
 	}
 	updated := !created
 	s.Log.Info("checked in", "meeting", m.ID, "group", g.ID, "user", r.User.ID, "updated", updated)
-	return checkInReply(g, m, c, updated, hasMood, note != ""), nil
+	return checkInReply(r, g, m, c, updated, hasMood, note != ""), nil
 }
 
 // checkInMeeting returns the meeting open for check-in now, or an error that
@@ -83,42 +82,39 @@ func (s *Service) checkInMeeting(ctx context.Context, g *hearth.Group, r *Reques
 		return nil, err
 	}
 	if next != nil {
-		return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now. Check-in opens %d minutes before a meeting starts and closes when it ends; the next meeting starts %s (%s).",
-			g.Name, int(hearth.CheckInOpens.Minutes()), hearth.Timestamp(next.StartsAt, "F"), hearth.Timestamp(next.StartsAt, "R"))
+		return nil, r.Err(hearth.EINVALID, locale.CmdCheckinClosedNext, locale.A("Group", g.Name), locale.A("Minutes", int(hearth.CheckInOpens.Minutes())),
+			locale.A("When", hearth.Timestamp(next.StartsAt, "F")), locale.A("Relative", hearth.Timestamp(next.StartsAt, "R")))
 	}
-	return nil, hearth.Errorf(hearth.EINVALID, "No meeting of **%s** is open for check-in right now, and none is planned yet. Check-in opens %d minutes before a meeting starts.",
-		g.Name, int(hearth.CheckInOpens.Minutes()))
+	return nil, r.Err(hearth.EINVALID, locale.CmdCheckinClosedNone, locale.A("Group", g.Name), locale.A("Minutes", int(hearth.CheckInOpens.Minutes())))
 }
 
 // checkInReply confirms a check-in privately; a low mood offers to tell the
-// psychologists.
-func checkInReply(g *hearth.Group, m *hearth.Meeting, c *hearth.CheckIn, updated, moodGiven, noteGiven bool) *Response {
+// psychologists. In r's language.
+func checkInReply(r *Request, g *hearth.Group, m *hearth.Meeting, c *hearth.CheckIn, updated, moodGiven, noteGiven bool) *Response {
 	var b strings.Builder
-	if updated {
-		var what []string
-		if moodGiven {
-			what = append(what, "mood")
-		}
-		if noteGiven {
-			what = append(what, "note")
-		}
-		fmt.Fprintf(&b, "You were already checked in to the **%s** meeting of %s, so your %s was updated.",
-			g.Name, hearth.Timestamp(m.StartsAt, "f"), strings.Join(what, " and "))
-	} else {
-		fmt.Fprintf(&b, "✅ You are checked in to the **%s** meeting of %s.", g.Name, hearth.Timestamp(m.StartsAt, "f"))
+	group, when := locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(m.StartsAt, "f"))
+	switch {
+	case updated && moodGiven && noteGiven:
+		b.WriteString(r.T(locale.CmdCheckinUpdatedBoth, group, when))
+	case updated && moodGiven:
+		b.WriteString(r.T(locale.CmdCheckinUpdatedMood, group, when))
+	case updated:
+		b.WriteString(r.T(locale.CmdCheckinUpdatedNote, group, when))
+	default:
+		b.WriteString(r.T(locale.CmdCheckinDone, group, when))
 	}
 	if c.Mood > 0 {
-		fmt.Fprintf(&b, " Mood: **%d/5**.", c.Mood)
+		b.WriteString(r.T(locale.CmdCheckinMood, locale.A("Mood", c.Mood)))
 	}
 	if c.Note != "" {
-		b.WriteString(" Your note is stored encrypted; only you and the group's psychologists can read it.")
+		b.WriteString(r.T(locale.CmdCheckinNoteStored))
 	}
-	b.WriteString(" Nobody else in the group sees your mood or note.")
+	b.WriteString(r.T(locale.CmdCheckinPrivate))
 	resp := Ephemeral(b.String())
 	if c.Mood > 0 && c.Mood <= hearth.LowMood {
-		resp.Message.Content += "\n\nThat sounds like a hard day. If you would like, the psychologists can reach out to you today — press the button. If you need help right now, use `/struggling` with urgency `now`."
+		resp.Message.Content += r.T(locale.CmdCheckinLowMood)
 		resp.Message.Buttons = [][]hearth.Button{{{
-			Label:    "Let the psychologists know",
+			Label:    r.T(locale.CmdCheckinAlertButton),
 			CustomID: "checkin:alert:" + strconv.FormatInt(m.ID, 10) + ":" + c.UserID,
 			Style:    hearth.ButtonPrimary,
 		}}}
@@ -133,14 +129,14 @@ func checkInReply(g *hearth.Group, m *hearth.Meeting, c *hearth.CheckIn, updated
 func (s *Service) checkInAlert(ctx context.Context, r *Request) (*Response, error) {
 	meetingID, err := strconv.ParseInt(r.Arg("checkin:alert", 0), 10, 64)
 	if err != nil {
-		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
+		return nil, r.Err(hearth.EINVALID, locale.ErrorButtonInvalid)
 	}
 	if err := pressedByOwner(r, "checkin:alert", 1); err != nil {
 		return nil, err
 	}
 	m, err := s.Store.Meeting(ctx, meetingID)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "That meeting no longer exists. If you need support, use `/struggling`.")
+		return nil, r.Err(hearth.ENOTFOUND, locale.CmdCheckinMeetingGone)
 	} else if err != nil {
 		return nil, err
 	}
@@ -163,11 +159,18 @@ func (s *Service) checkInAlert(ctx context.Context, r *Request) (*Response, erro
 		if err != nil {
 			return nil, err
 		}
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, msgCheckInAlertNotMember, settings.Crisis())
+		return nil, r.Err(hearth.EFORBIDDEN, locale.CmdCheckinAlertNotMember, locale.A("Crisis", settings.CrisisFor(string(r.Lang), r.Lang)))
 	}
 	a, err := s.raiseAlertWith(ctx, r, g, hearth.UrgencyToday, false, "",
 		func(ctx context.Context, a *hearth.Alert, ds []*hearth.AlertDelivery, jobs []*hearth.Job) error {
-			return s.Store.CreateCheckInAlert(ctx, m.ID, r.User.ID, a, ds, jobs)
+			err := s.Store.CreateCheckInAlert(ctx, m.ID, r.User.ID, a, ds, jobs)
+			switch hearth.ErrorCode(err) { // the store's refusals, in the caller's language
+			case hearth.ECONFLICT:
+				return r.Err(hearth.ECONFLICT, locale.CmdCheckinAlreadyTold)
+			case hearth.ENOTFOUND:
+				return r.Err(hearth.ENOTFOUND, locale.CmdCheckinNotCheckedIn)
+			}
+			return err
 		})
 	if err != nil {
 		return nil, err

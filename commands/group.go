@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerGroup defines /group for admins: create, edit, delete (with a
@@ -66,13 +67,13 @@ func groupChanges(r *Request) (func(*hearth.Group), error) {
 	if r.Has("name") {
 		name := r.String("name")
 		if n := utf8.RuneCountInString(name); n == 0 || n > hearth.MaxGroupName {
-			return nil, hearth.Errorf(hearth.EINVALID, "The group name must be 1 to %d characters; %q has %d.", hearth.MaxGroupName, clip(name, 60), n)
+			return nil, r.Err(hearth.EINVALID, locale.CmdGroupNameLength, locale.A("Max", hearth.MaxGroupName), locale.A("Name", clip(name, 60)), locale.A("Length", n))
 		}
 		fns = append(fns, func(g *hearth.Group) { g.Name = name })
 	}
 	if ch := r.ChannelOption("channel"); ch != nil {
 		if !ch.Text {
-			return nil, hearth.Errorf(hearth.EINVALID, "<#%s> is not a text channel. Pick a text channel for the group's reminders and posts.", ch.ID)
+			return nil, r.Err(hearth.EINVALID, locale.CmdGroupNotText, locale.A("Channel", "<#"+ch.ID+">"))
 		}
 		fns = append(fns, func(g *hearth.Group) { g.ChannelID = ch.ID })
 	}
@@ -82,7 +83,11 @@ func groupChanges(r *Request) (func(*hearth.Group), error) {
 			continue
 		}
 		if u.Bot {
-			return nil, hearth.Errorf(hearth.EINVALID, "%s is a bot; the %s must be a person (one of the group's two psychologists).", hearth.Mention(u.ID), role)
+			k := locale.CmdGroupBotFacilitator
+			if role == "observer" {
+				k = locale.CmdGroupBotObserver
+			}
+			return nil, r.Err(hearth.EINVALID, k, locale.A("User", hearth.Mention(u.ID)))
 		}
 		if role == "facilitator" {
 			fns = append(fns, func(g *hearth.Group) { g.FacilitatorID = u.ID })
@@ -93,7 +98,7 @@ func groupChanges(r *Request) (func(*hearth.Group), error) {
 	if r.Has("timezone") {
 		tz := r.String("timezone")
 		if _, err := hearth.LoadLocation(tz); err != nil || tz == "" {
-			return nil, hearth.Errorf(hearth.EINVALID, "Unknown time zone %q: use an IANA name such as Europe/Madrid, America/New_York or UTC (pick one from the list).", clip(tz, 60))
+			return nil, r.Err(hearth.EINVALID, locale.CmdGroupTimezone, locale.A("Zone", clip(tz, 60)))
 		}
 		fns = append(fns, func(g *hearth.Group) { g.Timezone = tz })
 	}
@@ -103,13 +108,13 @@ func groupChanges(r *Request) (func(*hearth.Group), error) {
 	}
 	if n, ok := r.Int("sharers"); ok {
 		if n < 0 || n > hearth.MaxSharers {
-			return nil, hearth.Errorf(hearth.EINVALID, "Sharers per meeting must be from 0 to %d.", hearth.MaxSharers)
+			return nil, r.Err(hearth.EINVALID, locale.CmdGroupSharersRange, locale.A("Max", hearth.MaxSharers))
 		}
 		fns = append(fns, func(g *hearth.Group) { g.Sharers = int(n) })
 	}
 	if n, ok := r.Int("length"); ok {
 		if n < hearth.MinLength || n > hearth.MaxLength {
-			return nil, hearth.Errorf(hearth.EINVALID, "The meeting length must be from %d to %d minutes.", hearth.MinLength, hearth.MaxLength)
+			return nil, r.Err(hearth.EINVALID, locale.CmdGroupLengthRange, locale.A("Min", hearth.MinLength), locale.A("Max", hearth.MaxLength))
 		}
 		fns = append(fns, func(g *hearth.Group) { g.LengthMinutes = int(n) })
 	}
@@ -163,12 +168,14 @@ func (s *Service) groupCreate(ctx context.Context, r *Request) (*Response, error
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.Store.CreateGroup(ctx, g, audit(r, "group.create", "")); err != nil {
+	if err := s.Store.CreateGroup(ctx, g, audit(r, "group.create", "")); hearth.ErrorCode(err) == hearth.ECONFLICT {
+		return nil, r.Err(hearth.ECONFLICT, locale.CmdGroupNameTaken, locale.A("Name", g.Name)) // names are unique in a server
+	} else if err != nil {
 		return nil, err
 	}
 	s.voiceChanged(r.GuildID)
 	s.Log.Info("group created", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
-	return Ephemeralf("Created **%s**.\n%s\nNext: give it a schedule with `/schedule set group:%s`.", g.Name, describeGroup(g), g.Name), nil
+	return Ephemeral(r.T(locale.CmdGroupCreated, locale.A("Group", g.Name), locale.A("Settings", describeGroup(r.Lang, g)))), nil
 }
 
 func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) {
@@ -187,14 +194,18 @@ func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) 
 		return nil, err
 	}
 	if apply == nil {
-		return nil, hearth.Errorf(hearth.EINVALID, "Nothing to change: give at least one option besides `group` (name, channel, facilitator, observer, timezone, role, sharers or length).")
+		return nil, r.Err(hearth.EINVALID, locale.CmdGroupNothingToChange)
 	}
 	// A member of the group cannot become one of its psychologists: they
 	// would receive their own alerts.
 	for _, role := range []string{"facilitator", "observer"} {
 		if u := r.UserOption(role); u != nil {
 			if _, err := s.Store.Membership(ctx, g.ID, u.ID); err == nil {
-				return nil, hearth.Errorf(hearth.EINVALID, "%s is a member of **%s**, so they cannot be its %s. They can `/leave` the group first.", hearth.Mention(u.ID), g.Name, role)
+				k := locale.CmdGroupMemberFacilitator
+				if role == "observer" {
+					k = locale.CmdGroupMemberObserver
+				}
+				return nil, r.Err(hearth.EINVALID, k, locale.A("User", hearth.Mention(u.ID)), locale.A("Group", g.Name))
 			} else if hearth.ErrorCode(err) != hearth.ENOTFOUND {
 				return nil, err
 			}
@@ -213,38 +224,40 @@ func (s *Service) groupEdit(ctx context.Context, r *Request) (*Response, error) 
 		apply(cur)
 		return cur.Validate()
 	}, audit(r, "group.edit", groupTarget(g)))
-	if err != nil {
+	if hearth.ErrorCode(err) == hearth.ECONFLICT && r.Has("name") {
+		return nil, r.Err(hearth.ECONFLICT, locale.CmdGroupNameTaken, locale.A("Name", r.String("name"))) // taken by another group
+	} else if err != nil {
 		return nil, err
 	}
 	s.voiceChanged(r.GuildID)
 	s.Log.Info("group edited", "group", g.ID, "guild", g.GuildID, "by", r.User.ID)
-	msg := fmt.Sprintf("Saved **%s**.\n%s", g.Name, describeGroup(g))
+	msg := r.T(locale.CmdGroupSaved, locale.A("Group", g.Name), locale.A("Settings", describeGroup(r.Lang, g)))
 	if handover && (g.FacilitatorID != before.FacilitatorID || g.ObserverID != before.ObserverID) {
 		// An open alert belongs to the group's psychologists of now (SPEC §5).
 		if err := s.alertService().Reassign(ctx, g.GuildID, g.ID, 0); err != nil {
 			s.Log.Error("unable to hand over open alerts", "group", g.ID, "error", err)
-			msg += "\n" + msgHandOverLater
+			msg += "\n" + r.T(locale.CmdCommonHandoverLater)
 		}
 	}
 	if g.Timezone != before.Timezone || g.LengthMinutes != before.LengthMinutes {
 		if err := s.replan(ctx, g.ID); err != nil {
 			s.Log.Error("unable to re-plan meetings", "group", g.ID, "error", err)
-			msg += "\nThe upcoming meetings could not be re-planned just now; they will be at the next planning run."
+			msg += "\n" + r.T(locale.CmdGroupReplanLater)
 		}
 	}
 	return Ephemeral(msg), nil
 }
 
-// describeGroup shows a group's settings to an admin.
-func describeGroup(g *hearth.Group) string {
+// describeGroup shows a group's settings to an admin, in l.
+func describeGroup(l locale.Lang, g *hearth.Group) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Channel <#%s> · facilitator %s · observer %s · time zone %s · %d min meetings · %d sharers",
-		g.ChannelID, hearth.Mention(g.FacilitatorID), hearth.Mention(g.ObserverID), g.Timezone, g.LengthMinutes, g.Sharers)
+	b.WriteString(l.T(locale.CmdGroupDescribe, locale.A("Channel", "<#"+g.ChannelID+">"), locale.A("Facilitator", hearth.Mention(g.FacilitatorID)),
+		locale.A("Observer", hearth.Mention(g.ObserverID)), locale.A("Zone", g.Timezone), locale.A("Length", g.LengthMinutes), locale.A("Sharers", g.Sharers)))
 	if g.RoleID != "" {
-		fmt.Fprintf(&b, " · role <@&%s>", g.RoleID)
+		b.WriteString(l.T(locale.CmdGroupDescribeRole, locale.A("Role", "<@&"+g.RoleID+">")))
 	}
 	if g.VoiceChannelID != "" {
-		fmt.Fprintf(&b, " · meets in <#%s>", g.VoiceChannelID)
+		b.WriteString(l.T(locale.CmdGroupDescribeVoice, locale.A("Channel", "<#"+g.VoiceChannelID+">")))
 	}
 	return b.String()
 }
@@ -263,10 +276,10 @@ func (s *Service) groupDelete(ctx context.Context, r *Request) (*Response, error
 	}
 	ids := fmt.Sprintf("%d:%s", g.ID, r.User.ID)
 	m := hearth.Message{
-		Content: fmt.Sprintf("Delete **%s**? Its %d memberships, meetings, check-ins, notes and alerts are erased for good. This cannot be undone.", g.Name, len(members)),
+		Content: r.T(locale.CmdGroupDeleteConfirm, locale.A("Group", g.Name), locale.A("Members", len(members))),
 		Buttons: [][]hearth.Button{{
-			{Label: "Delete", CustomID: "group:delete:" + ids, Style: hearth.ButtonDanger},
-			{Label: "Cancel", CustomID: "group:keep:" + ids, Style: hearth.ButtonSecondary},
+			{Label: r.T(locale.CmdGroupDeleteButton), CustomID: "group:delete:" + ids, Style: hearth.ButtonDanger},
+			{Label: r.T(locale.CmdGroupCancelButton), CustomID: "group:keep:" + ids, Style: hearth.ButtonSecondary},
 		}},
 		Ephemeral: true,
 	}
@@ -278,7 +291,7 @@ func (s *Service) groupDelete(ctx context.Context, r *Request) (*Response, error
 func (s *Service) confirmGroup(ctx context.Context, r *Request, route string) (*hearth.Group, error) {
 	id, err := strconv.ParseInt(r.Arg(route, 0), 10, 64)
 	if err != nil {
-		return nil, hearth.Errorf(hearth.EINVALID, "This button is not valid any more.")
+		return nil, r.Err(hearth.EINVALID, locale.ErrorButtonInvalid)
 	}
 	if err := pressedByOwner(r, route, 1); err != nil {
 		return nil, err
@@ -288,12 +301,12 @@ func (s *Service) confirmGroup(ctx context.Context, r *Request, route string) (*
 	}
 	g, err := s.Store.Group(ctx, id)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, hearth.Errorf(hearth.ECONFLICT, "This group has already been deleted.")
+		return nil, r.Err(hearth.ECONFLICT, locale.CmdGroupAlreadyDeleted)
 	} else if err != nil {
 		return nil, err
 	}
 	if g.GuildID != r.GuildID {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, "That group belongs to another server.")
+		return nil, r.Err(hearth.EFORBIDDEN, locale.CmdGroupOtherServer)
 	}
 	return g, nil
 }
@@ -321,9 +334,9 @@ func (s *Service) groupDeleteConfirm(ctx context.Context, r *Request) (*Response
 			s.Log.Warn("unable to delete scheduled event", "group", g.ID, "meeting", m.ID, "error", err)
 		}
 	}
-	msg := fmt.Sprintf("Deleted **%s** and all its data.", g.Name)
+	msg := r.T(locale.CmdGroupDeleted, locale.A("Group", g.Name))
 	if g.RoleID != "" {
-		msg += fmt.Sprintf(" Its role <@&%s> was left as it is; delete it in Server Settings → Roles if it is no longer needed.", g.RoleID)
+		msg += r.T(locale.CmdGroupRoleLeft, locale.A("Role", "<@&"+g.RoleID+">"))
 	}
 	return Update(hearth.Message{Content: msg}), nil
 }
@@ -333,7 +346,7 @@ func (s *Service) groupDeleteCancel(ctx context.Context, r *Request) (*Response,
 	if err != nil {
 		return nil, err
 	}
-	return Update(hearth.Message{Content: fmt.Sprintf("Cancelled: **%s** was not deleted.", g.Name)}), nil
+	return Update(hearth.Message{Content: r.T(locale.CmdGroupDeleteCancelled, locale.A("Group", g.Name))}), nil
 }
 
 func (s *Service) groupList(ctx context.Context, r *Request) (*Response, error) {
@@ -345,23 +358,23 @@ func (s *Service) groupList(ctx context.Context, r *Request) (*Response, error) 
 		return nil, err
 	}
 	if len(gs) == 0 {
-		return Ephemeral("There are no groups in this server yet. Create one with `/group create`."), nil
+		return Ephemeral(r.T(locale.CmdGroupListNone)), nil
 	}
-	roleWarnings := s.groupRoleWarnings(ctx, r.GuildID, gs)
+	roleWarnings := s.groupRoleWarnings(ctx, r.Lang, r.GuildID, gs)
 	var b strings.Builder
-	fmt.Fprintf(&b, "**Groups of this server** (%d)\n", len(gs))
+	b.WriteString(r.T(locale.CmdGroupListTitle, locale.A("N", len(gs))) + "\n")
 	for i, g := range gs {
 		m, err := s.meeting(ctx, g, now(r), currentOrNext)
 		if err != nil {
 			return nil, err
 		}
-		next := "no meeting planned"
+		next := r.T(locale.CmdGroupListNoMeeting)
 		if m != nil {
-			next = "next meeting " + hearth.Timestamp(m.StartsAt, "F") + " (" + hearth.Timestamp(m.StartsAt, "R") + ")"
+			next = r.T(locale.CmdGroupListNext, locale.A("When", hearth.Timestamp(m.StartsAt, "F")), locale.A("Relative", hearth.Timestamp(m.StartsAt, "R")))
 		}
-		line := fmt.Sprintf("• **%s** · %s\n  %s\n", g.Name, next, describeGroup(g)) + roleWarnings[g.ID]
+		line := fmt.Sprintf("• **%s** · %s\n  %s\n", g.Name, next, describeGroup(r.Lang, g)) + roleWarnings[g.ID]
 		if b.Len()+len(line) > 1900 {
-			fmt.Fprintf(&b, "…and %d more.", len(gs)-i)
+			b.WriteString(r.T(locale.CmdGroupListMore, locale.A("N", len(gs)-i)))
 			break
 		}
 		b.WriteString(line)

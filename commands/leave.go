@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerLeave defines /leave: a confirm button, then the member leaves the
@@ -27,10 +28,10 @@ func (s *Service) leave(ctx context.Context, r *Request) (*Response, error) {
 	}
 	ids := fmt.Sprintf("%d:%s", g.ID, r.User.ID)
 	return Reply(hearth.Message{
-		Content: fmt.Sprintf("Leave **%s**? You will be taken out of its rota and its reminders. You can `/join` again later, at the back of the sharing queue.", g.Name),
+		Content: r.T(locale.CmdLeaveConfirm, locale.A("Group", g.Name)),
 		Buttons: [][]hearth.Button{{
-			{Label: "Leave", CustomID: "leave:confirm:" + ids, Style: hearth.ButtonDanger},
-			{Label: "Cancel", CustomID: "leave:cancel:" + ids, Style: hearth.ButtonSecondary},
+			{Label: r.T(locale.CmdLeaveLeaveButton), CustomID: "leave:confirm:" + ids, Style: hearth.ButtonDanger},
+			{Label: r.T(locale.CmdLeaveCancelButton), CustomID: "leave:cancel:" + ids, Style: hearth.ButtonSecondary},
 		}},
 		Ephemeral: true,
 	}), nil
@@ -42,12 +43,12 @@ func (s *Service) leaveConfirm(ctx context.Context, r *Request) (*Response, erro
 		return nil, err
 	}
 	if err := s.Store.Leave(ctx, g.ID, r.User.ID); hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, hearth.Errorf(hearth.ECONFLICT, "You are not a member of **%s** any more.", g.Name)
+		return nil, r.Err(hearth.ECONFLICT, locale.CmdLeaveNotMember, locale.A("Group", g.Name))
 	} else if err != nil {
 		return nil, err
 	}
 	s.Log.Info("member left", "group", g.ID, "user", r.User.ID)
-	msg := fmt.Sprintf("You have left **%s**. Take care — you are welcome back any time with `/join`.", g.Name)
+	msg := r.T(locale.CmdLeaveLeft, locale.A("Group", g.Name))
 	if g.RoleID != "" {
 		if err := s.Discord.RemoveRole(ctx, g.GuildID, r.User.ID, g.RoleID); err != nil {
 			if line := s.roleTrouble(ctx, r, g, err, false); line != "" {
@@ -63,5 +64,5 @@ func (s *Service) leaveCancel(ctx context.Context, r *Request) (*Response, error
 	if err != nil {
 		return nil, err
 	}
-	return Update(hearth.Message{Content: fmt.Sprintf("You are still a member of **%s**.", g.Name)}), nil
+	return Update(hearth.Message{Content: r.T(locale.CmdLeaveStayed, locale.A("Group", g.Name))}), nil
 }

@@ -2,10 +2,10 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerNext defines /next: a member's next meetings, with the sharers
@@ -29,7 +29,7 @@ func (s *Service) next(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	if len(ms) == 0 {
-		return Ephemeralf("No meetings of **%s** are planned yet. The admins set them with `/schedule`.", g.Name), nil
+		return Ephemeral(r.T(locale.CmdNextNone, locale.A("Group", g.Name))), nil
 	}
 	m := ms[0]
 	mr, err := s.rotaOf(ctx, g, m)
@@ -37,36 +37,37 @@ func (s *Service) next(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	rota := mr.Rota
-	var b, tail strings.Builder
+	var head string
+	var tail strings.Builder
 	if m.Status == hearth.MeetingRunning {
-		fmt.Fprintf(&b, "**%s** is meeting now, until %s.", g.Name, hearth.Timestamp(m.EndsAt, "t"))
+		head = r.T(locale.CmdNextNow, locale.A("Group", g.Name), locale.A("Until", hearth.Timestamp(m.EndsAt, "t")))
 	} else {
-		fmt.Fprintf(&b, "**%s** meets next %s (%s).", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
+		head = r.T(locale.CmdNextMeets, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(m.StartsAt, "F")), locale.A("Relative", hearth.Timestamp(m.StartsAt, "R")))
 	}
 	switch pos := rota.Position(r.User.ID); {
 	case pos > 0 && rota.IsSharer(r.User.ID):
-		fmt.Fprintf(&tail, "You are **number %d** in the check-in order, and you are sharing. If you'd rather not this time, use `/rota pass`.", pos)
+		tail.WriteString(r.T(locale.CmdNextYouShare, locale.A("Place", pos)))
 	case pos > 0:
-		fmt.Fprintf(&tail, "You are **number %d** in the check-in order.", pos)
+		tail.WriteString(r.T(locale.CmdNextYourPlace, locale.A("Place", pos)))
 	default:
 		mem, err := s.Store.Membership(ctx, g.ID, r.User.ID)
 		if err != nil {
 			return nil, err
 		}
 		if mem.Away(m.StartsAt) {
-			tail.WriteString("You are away for this meeting, so you are not in the rota.")
+			tail.WriteString(r.T(locale.CmdNextAway))
 		} else {
-			tail.WriteString("You are not in the check-in order of this meeting.")
+			tail.WriteString(r.T(locale.CmdNextNotIn))
 		}
 	}
 	if !mr.Fixed {
-		tail.WriteString("\n-# The rota is fixed when the first reminder is posted; until then it may change.")
+		tail.WriteString("\n" + r.T(locale.CmdNextNotFixed))
 	}
 	if len(ms) > 1 {
-		tail.WriteString("\n**After that:**")
+		tail.WriteString("\n" + r.T(locale.CmdNextAfter))
 		for _, later := range ms[1:] {
-			tail.WriteString("\n• " + hearth.DescribeMeeting(later))
+			tail.WriteString("\n• " + hearth.DescribeMeetingIn(later, r.Lang))
 		}
 	}
-	return ephemeralRota(b.String(), rota, tail.String()), nil
+	return ephemeralRota(r.Lang, head, rota, tail.String()), nil
 }

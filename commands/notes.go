@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // notesLookBack bounds how far back /notes show looks for the last meetings.
@@ -38,12 +38,12 @@ func (s *Service) registerNotes(rt *Router) {
 
 // sessionNotesButton adds a Session notes button to a meeting's Details
 // reply when the meeting has notes (Details fills its embed already).
-func (s *Service) sessionNotesButton(ctx context.Context, resp *Response, m *hearth.Meeting) error {
+func (s *Service) sessionNotesButton(ctx context.Context, l locale.Lang, resp *Response, m *hearth.Meeting) error {
 	notes, err := s.Store.SessionNotes(ctx, []int64{m.ID})
 	if err != nil || len(notes) == 0 {
 		return err
 	}
-	b := hearth.Button{Label: fmt.Sprintf(msgNotesButton, len(notes)), CustomID: "notes:meeting:" + strconv.FormatInt(m.ID, 10) + ":0", Style: hearth.ButtonSecondary}
+	b := hearth.Button{Label: l.T(locale.CmdNotesButton, locale.A("N", len(notes))), CustomID: "notes:meeting:" + strconv.FormatInt(m.ID, 10) + ":0", Style: hearth.ButtonSecondary}
 	if len(resp.Message.Buttons) > 0 {
 		resp.Message.Buttons[0] = append(resp.Message.Buttons[0], b)
 	} else {
@@ -56,7 +56,7 @@ func (s *Service) sessionNotesButton(ctx context.Context, resp *Response, m *hea
 // summary's Details (in a DM, where there is no server: the meeting's
 // group decides, and only its current psychologists may see them).
 func (s *Service) notesOfMeeting(ctx context.Context, r *Request) (*Response, error) {
-	refuse := hearth.Errorf(hearth.EFORBIDDEN, msgNotesRefused)
+	refuse := r.Err(hearth.EFORBIDDEN, locale.CmdNotesRefused)
 	id, err := strconv.ParseInt(r.Arg("notes:meeting", 0), 10, 64)
 	if err != nil {
 		return nil, refuse
@@ -86,26 +86,24 @@ func (s *Service) notesOfMeeting(ctx context.Context, r *Request) (*Response, er
 		return nil, err
 	}
 	if len(notes) == 0 {
-		return Ephemeralf(msgNotesNone, 1, g.Name), nil
+		return Ephemeral(r.T(locale.CmdNotesNoneMeeting, locale.A("Group", g.Name))), nil
 	}
 	page, _ := strconv.Atoi(r.Arg("notes:meeting", 1))
 	page = max(0, min(page, len(notes)-1))
 	n := notes[page]
 	mid := strconv.FormatInt(m.ID, 10)
 	msg := hearth.Message{
-		Content: fmt.Sprintf(msgNotesPage, g.Name, page+1, len(notes)),
+		Content: r.T(locale.CmdNotesPage, locale.A("Group", g.Name), locale.A("Page", page+1), locale.A("Pages", len(notes))),
 		Embeds: []hearth.Embed{{
-			Title:       msgNotesMeetingOf + hearth.Timestamp(m.StartsAt, "F"),
+			Title:       r.T(locale.CmdNotesMeetingOf, locale.A("When", hearth.Timestamp(m.StartsAt, "F"))),
 			Description: n.Note,
-			Fields:      []hearth.EmbedField{{Name: msgNotesWrittenBy, Value: hearth.Mention(n.AuthorID) + " · " + hearth.Timestamp(n.CreatedAt, "f")}},
+			Fields:      []hearth.EmbedField{{Name: r.T(locale.CmdNotesWrittenBy), Value: hearth.Mention(n.AuthorID) + " · " + hearth.Timestamp(n.CreatedAt, "f")}},
 		}},
 		Ephemeral: true,
 	}
 	if len(notes) > 1 {
-		msg.Buttons = [][]hearth.Button{{
-			{Label: msgNotesPrev, CustomID: "notes:meeting:" + mid + ":" + strconv.Itoa(page-1), Style: hearth.ButtonSecondary, Disabled: page == 0},
-			{Label: msgNotesNext, CustomID: "notes:meeting:" + mid + ":" + strconv.Itoa(page+1), Style: hearth.ButtonSecondary, Disabled: page == len(notes)-1},
-		}}
+		msg.Buttons = [][]hearth.Button{pageButtons(r.Lang, "notes:meeting:"+mid+":"+strconv.Itoa(page-1),
+			"notes:meeting:"+mid+":"+strconv.Itoa(page+1), page == 0, page == len(notes)-1)}
 	}
 	return Reply(msg), nil
 }
@@ -114,7 +112,7 @@ func (s *Service) notesOfMeeting(ctx context.Context, r *Request) (*Response, er
 // psychologists, in g's server.
 func notesAllowed(r *Request, g *hearth.Group) error {
 	if g.GuildID != r.GuildID || !g.IsPsychologist(r.User.ID) {
-		return hearth.Errorf(hearth.EFORBIDDEN, msgNotesRefused)
+		return r.Err(hearth.EFORBIDDEN, locale.CmdNotesRefused)
 	}
 	return nil
 }
@@ -124,11 +122,11 @@ func notesAllowed(r *Request, g *hearth.Group) error {
 func (s *Service) groupByArg(ctx context.Context, r *Request, route string) (*hearth.Group, error) {
 	id, err := strconv.ParseInt(r.Arg(route, 0), 10, 64)
 	if err != nil {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, msgNotesRefused)
+		return nil, r.Err(hearth.EFORBIDDEN, locale.CmdNotesRefused)
 	}
 	g, err := s.Store.Group(ctx, id)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, msgNotesRefused)
+		return nil, r.Err(hearth.EFORBIDDEN, locale.CmdNotesRefused)
 	} else if err != nil {
 		return nil, err
 	}
@@ -157,14 +155,14 @@ func (s *Service) notesAdd(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	if m == nil {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, msgNotesNoMeeting, g.Name)
+		return nil, r.Err(hearth.ENOTFOUND, locale.CmdNotesNoMeeting, locale.A("Group", g.Name))
 	}
 	return &Response{Type: ReplyModal, Modal: &Modal{
 		CustomID: "notes:add:" + strconv.FormatInt(g.ID, 10),
-		Title:    msgNotesTitle,
+		Title:    r.T(locale.CmdNotesTitle),
 		Inputs: []TextInput{{
-			CustomID: "note", Label: msgNotesLabel, Paragraph: true, Required: true,
-			MaxLength: hearth.MaxSessionNote, Placeholder: msgNotesHint,
+			CustomID: "note", Label: r.T(locale.CmdNotesLabel), Paragraph: true, Required: true,
+			MaxLength: hearth.MaxSessionNote, Placeholder: r.T(locale.CmdNotesHint),
 		}},
 	}}, nil
 }
@@ -173,7 +171,7 @@ func (s *Service) notesAdd(ctx context.Context, r *Request) (*Response, error) {
 // started when it is submitted.
 func (s *Service) notesSubmit(ctx context.Context, r *Request) (*Response, error) {
 	if r.Kind != KindModal {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, msgNotesRefused)
+		return nil, r.Err(hearth.EFORBIDDEN, locale.CmdNotesRefused)
 	}
 	g, err := s.groupByArg(ctx, r, "notes:add")
 	if err != nil {
@@ -181,17 +179,17 @@ func (s *Service) notesSubmit(ctx context.Context, r *Request) (*Response, error
 	}
 	note := strings.TrimSpace(r.Fields["note"])
 	if note == "" {
-		return nil, hearth.Errorf(hearth.EINVALID, msgNotesEmpty)
+		return nil, r.Err(hearth.EINVALID, locale.CmdNotesEmpty)
 	}
 	if n := utf8.RuneCountInString(note); n > hearth.MaxSessionNote {
-		return nil, hearth.Errorf(hearth.EINVALID, msgNotesTooLong, hearth.MaxSessionNote, n)
+		return nil, r.Err(hearth.EINVALID, locale.CmdNotesTooLong, locale.A("Max", hearth.MaxSessionNote), locale.A("Length", n))
 	}
 	m, err := s.latestStarted(ctx, g, now(r))
 	if err != nil {
 		return nil, err
 	}
 	if m == nil {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, msgNotesNoMeeting, g.Name)
+		return nil, r.Err(hearth.ENOTFOUND, locale.CmdNotesNoMeeting, locale.A("Group", g.Name))
 	}
 	n := &hearth.SessionNote{GroupID: g.ID, MeetingID: m.ID, AuthorID: r.User.ID, Note: note, CreatedAt: now(r)}
 	if err := s.Store.CreateSessionNote(ctx, n); err != nil {
@@ -201,7 +199,7 @@ func (s *Service) notesSubmit(ctx context.Context, r *Request) (*Response, error
 		return nil, err
 	}
 	s.Log.Info("session note saved", "group", g.ID, "meeting", m.ID, "note", n.ID, "by", r.User.ID)
-	return Ephemeralf(msgNotesSaved, g.Name, hearth.Timestamp(m.StartsAt, "F")), nil
+	return Ephemeral(r.T(locale.CmdNotesSaved, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(m.StartsAt, "F")))), nil
 }
 
 func (s *Service) notesShow(ctx context.Context, r *Request) (*Response, error) {
@@ -264,26 +262,24 @@ func (s *Service) notesReply(ctx context.Context, r *Request, g *hearth.Group, p
 		return nil, err
 	}
 	if len(notes) == 0 {
-		return Ephemeralf(msgNotesNone, hearth.SessionNotesShown, g.Name), nil
+		return Ephemeral(r.T(locale.CmdNotesNone, locale.A("N", hearth.SessionNotesShown), locale.A("Group", g.Name))), nil
 	}
 	page = max(0, min(page, len(notes)-1))
 	n := notes[page]
 	embed := hearth.Embed{
-		Title:       msgNotesMeetingOf + hearth.Timestamp(meetings[n.MeetingID].StartsAt, "F"),
+		Title:       r.T(locale.CmdNotesMeetingOf, locale.A("When", hearth.Timestamp(meetings[n.MeetingID].StartsAt, "F"))),
 		Description: n.Note,
-		Fields:      []hearth.EmbedField{{Name: msgNotesWrittenBy, Value: hearth.Mention(n.AuthorID) + " · " + hearth.Timestamp(n.CreatedAt, "f")}},
+		Fields:      []hearth.EmbedField{{Name: r.T(locale.CmdNotesWrittenBy), Value: hearth.Mention(n.AuthorID) + " · " + hearth.Timestamp(n.CreatedAt, "f")}},
 	}
 	gid := strconv.FormatInt(g.ID, 10)
 	msg := hearth.Message{
-		Content:   fmt.Sprintf(msgNotesPage, g.Name, page+1, len(notes)),
+		Content:   r.T(locale.CmdNotesPage, locale.A("Group", g.Name), locale.A("Page", page+1), locale.A("Pages", len(notes))),
 		Embeds:    []hearth.Embed{embed},
 		Ephemeral: true,
 	}
 	if len(notes) > 1 {
-		msg.Buttons = [][]hearth.Button{{
-			{Label: msgNotesPrev, CustomID: "notes:page:" + gid + ":" + strconv.Itoa(page-1), Style: hearth.ButtonSecondary, Disabled: page == 0},
-			{Label: msgNotesNext, CustomID: "notes:page:" + gid + ":" + strconv.Itoa(page+1), Style: hearth.ButtonSecondary, Disabled: page == len(notes)-1},
-		}}
+		msg.Buttons = [][]hearth.Button{pageButtons(r.Lang, "notes:page:"+gid+":"+strconv.Itoa(page-1),
+			"notes:page:"+gid+":"+strconv.Itoa(page+1), page == 0, page == len(notes)-1)}
 	}
 	return Reply(msg), nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // PermManageRoles is Discord's Manage Roles permission bit.
@@ -28,19 +29,6 @@ type RoleReader interface {
 	GuildRoles(ctx context.Context, guildID string) (roles []Role, ownerID string, err error)
 }
 
-// Messages of the group-role rule (to move into the locale catalog).
-const (
-	msgRoleEveryone       = "@everyone cannot be a group's role. Pick a role that only the group's members get."
-	msgRoleNeedManage     = "To give a group a role you need the **Manage Roles** permission: hearth hands the role out for you, so it only hands out what you could. Nothing was changed."
-	msgRoleManaged        = "<@&%s> is managed by an integration or a bot, so nobody can grant it by hand. Pick or create a plain role for the group. Nothing was changed."
-	msgRoleNotBelow       = "<@&%s> is not below your highest role, so you could not grant it by hand. Pick a role below yours (Server Settings → Roles). Nothing was changed."
-	msgRolePermissions    = "<@&%s> allows more than @everyone does (%s). A group's role is handed to everyone who joins, so it may only mark membership: remove those permissions from the role or pick another. Nothing was changed."
-	msgRoleUnknown        = "That role does not exist in this server (any more). Nothing was changed."
-	msgRoleProblemList    = "  ⚠ its role <@&%s> %s: change the role in Server Settings → Roles or pick another with `/group edit`.\n"
-	msgRoleProblemManaged = "is managed by an integration or a bot"
-	msgRoleProblemPerms   = "allows more than @everyone (%s)"
-)
-
 // checkGroupRole enforces that the role option of /group create|edit, if
 // given, is one the admin could grant by hand: not @everyone, not managed,
 // below the admin's highest role, allowing nothing beyond @everyone; and
@@ -52,10 +40,10 @@ func (s *Service) checkGroupRole(ctx context.Context, r *Request) error {
 	opt := r.Options["role"]
 	id := opt.RoleID
 	if id == r.GuildID {
-		return hearth.Errorf(hearth.EINVALID, msgRoleEveryone)
+		return r.Err(hearth.EINVALID, locale.CmdRoleEveryone)
 	}
 	if r.Permissions&(PermManageRoles|PermAdministrator) == 0 {
-		return hearth.Errorf(hearth.EFORBIDDEN, msgRoleNeedManage)
+		return r.Err(hearth.EFORBIDDEN, locale.CmdRoleNeedManage)
 	}
 	reader, ok := s.Discord.(RoleReader)
 	if !ok {
@@ -74,10 +62,10 @@ func (s *Service) checkGroupRole(ctx context.Context, r *Request) error {
 		role, found = *opt.Role, true // as the interaction resolved it
 	}
 	if !found {
-		return hearth.Errorf(hearth.EINVALID, msgRoleUnknown)
+		return r.Err(hearth.EINVALID, locale.CmdRoleUnknown)
 	}
 	if role.Managed {
-		return hearth.Errorf(hearth.EINVALID, msgRoleManaged, id)
+		return r.Err(hearth.EINVALID, locale.CmdRoleManaged, locale.A("Role", "<@&"+id+">"))
 	}
 	if r.User.ID != owner {
 		highest := 0
@@ -87,19 +75,19 @@ func (s *Service) checkGroupRole(ctx context.Context, r *Request) error {
 			}
 		}
 		if role.Position >= highest {
-			return hearth.Errorf(hearth.EFORBIDDEN, msgRoleNotBelow, id)
+			return r.Err(hearth.EFORBIDDEN, locale.CmdRoleNotBelow, locale.A("Role", "<@&"+id+">"))
 		}
 	}
 	if extra := role.Permissions &^ byID[r.GuildID].Permissions; extra != 0 {
-		return hearth.Errorf(hearth.EINVALID, msgRolePermissions, id, permissionNames(extra))
+		return r.Err(hearth.EINVALID, locale.CmdRolePermissions, locale.A("Role", "<@&"+id+">"), locale.A("Permissions", permissionNames(r.Lang, extra)))
 	}
 	return nil
 }
 
 // roleProblem says why an existing group's role breaks the rule in a way
 // that does not depend on who set it (managed, or more permissions than
-// @everyone), or "" when it does not.
-func roleProblem(roles []Role, guildID, roleID string) string {
+// @everyone), in l, or "" when it does not.
+func roleProblem(l locale.Lang, roles []Role, guildID, roleID string) string {
 	var role, everyone *Role
 	for i := range roles {
 		switch roles[i].ID {
@@ -113,17 +101,18 @@ func roleProblem(roles []Role, guildID, roleID string) string {
 		return ""
 	}
 	if role.Managed {
-		return msgRoleProblemManaged
+		return l.T(locale.CmdRoleProblemManaged)
 	}
 	if extra := role.Permissions &^ everyone.Permissions; extra != 0 {
-		return fmt.Sprintf(msgRoleProblemPerms, permissionNames(extra))
+		return l.T(locale.CmdRoleProblemPerms, locale.A("Permissions", permissionNames(l, extra)))
 	}
 	return ""
 }
 
 // groupRoleWarnings returns, per group id, the line /group list adds under
-// a group whose role breaks the rule; nil when the roles cannot be read.
-func (s *Service) groupRoleWarnings(ctx context.Context, guildID string, gs []*hearth.Group) map[int64]string {
+// a group whose role breaks the rule, in l; nil when the roles cannot be
+// read.
+func (s *Service) groupRoleWarnings(ctx context.Context, l locale.Lang, guildID string, gs []*hearth.Group) map[int64]string {
 	reader, ok := s.Discord.(RoleReader)
 	if !ok {
 		return nil
@@ -145,8 +134,8 @@ func (s *Service) groupRoleWarnings(ctx context.Context, guildID string, gs []*h
 		if g.RoleID == "" {
 			continue
 		}
-		if p := roleProblem(roles, guildID, g.RoleID); p != "" {
-			out[g.ID] = fmt.Sprintf(msgRoleProblemList, g.RoleID, p)
+		if p := roleProblem(l, roles, guildID, g.RoleID); p != "" {
+			out[g.ID] = l.T(locale.CmdRoleProblemList, locale.A("Role", "<@&"+g.RoleID+">"), locale.A("Problem", p)) + "\n"
 		}
 	}
 	return out
@@ -165,7 +154,7 @@ func (s *Service) noticeRoleProblem(ctx context.Context, r *Request, g *hearth.G
 		s.Log.Warn("unable to read the server's roles", "guild", g.GuildID, "error", err)
 		return
 	}
-	if roleProblem(roles, g.GuildID, g.RoleID) == "" {
+	if roleProblem(locale.English, roles, g.GuildID, g.RoleID) == "" {
 		return
 	}
 	if err := s.Store.EnqueueJobs(ctx, hearth.GroupRoleNoticeJob(g, now(r))); err != nil {
@@ -175,28 +164,29 @@ func (s *Service) noticeRoleProblem(ctx context.Context, r *Request, g *hearth.G
 	s.wake()
 }
 
-// permissionNames lists the permission bits of p by name, for an admin.
-func permissionNames(p int64) string {
+// permissionNames lists the permission bits of p by name, for an admin
+// reading l.
+func permissionNames(l locale.Lang, p int64) string {
 	var names []string
 	for _, n := range permissionBits {
 		if p&n.bit != 0 {
-			names = append(names, n.name)
+			names = append(names, l.T(n.name))
 			p &^= n.bit
 		}
 	}
 	if p != 0 {
-		names = append(names, fmt.Sprintf("0x%x", p)) // bits Discord may add later
+		names = append(names, l.T(locale.CmdRoleOtherPerms, locale.A("Bits", fmt.Sprintf("0x%x", p))))
 	}
 	return strings.Join(names, ", ")
 }
 
 var permissionBits = []struct {
 	bit  int64
-	name string
+	name locale.Key
 }{
-	{1 << 3, "Administrator"}, {1 << 5, "Manage Server"}, {1 << 28, "Manage Roles"}, {1 << 4, "Manage Channels"},
-	{1 << 13, "Manage Messages"}, {1 << 1, "Kick Members"}, {1 << 2, "Ban Members"}, {1 << 40, "Timeout Members"},
-	{1 << 29, "Manage Webhooks"}, {1 << 30, "Manage Expressions"}, {1 << 7, "View Audit Log"}, {1 << 17, "Mention Everyone"},
-	{1 << 27, "Manage Nicknames"}, {1 << 22, "Mute Members"}, {1 << 23, "Deafen Members"}, {1 << 24, "Move Members"},
-	{1 << 33, "Manage Events"}, {1 << 34, "Manage Threads"}, {1 << 10, "View Channels"}, {1 << 11, "Send Messages"},
+	{1 << 3, locale.CmdRolePerm3}, {1 << 5, locale.CmdRolePerm5}, {1 << 28, locale.CmdRolePerm28}, {1 << 4, locale.CmdRolePerm4},
+	{1 << 13, locale.CmdRolePerm13}, {1 << 1, locale.CmdRolePerm1}, {1 << 2, locale.CmdRolePerm2}, {1 << 40, locale.CmdRolePerm40},
+	{1 << 29, locale.CmdRolePerm29}, {1 << 30, locale.CmdRolePerm30}, {1 << 7, locale.CmdRolePerm7}, {1 << 17, locale.CmdRolePerm17},
+	{1 << 27, locale.CmdRolePerm27}, {1 << 22, locale.CmdRolePerm22}, {1 << 23, locale.CmdRolePerm23}, {1 << 24, locale.CmdRolePerm24},
+	{1 << 33, locale.CmdRolePerm33}, {1 << 34, locale.CmdRolePerm34}, {1 << 10, locale.CmdRolePerm10}, {1 << 11, locale.CmdRolePerm11},
 }

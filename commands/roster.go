@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerRoster defines /roster for a group's psychologists.
@@ -106,7 +107,7 @@ func (s *Service) rosterPage(ctx context.Context, r *Request) (*Response, error)
 	g, err := s.Store.Group(ctx, id)
 	if err1 != nil || err2 != nil || page < 0 || hearth.ErrorCode(err) == hearth.ENOTFOUND ||
 		(err == nil && (g.GuildID != r.GuildID || !g.IsPsychologist(r.User.ID))) {
-		return nil, hearth.Errorf(hearth.EFORBIDDEN, msgRosterRefused)
+		return nil, r.Err(hearth.EFORBIDDEN, locale.CmdRosterRefused)
 	} else if err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func (s *Service) rosterMessage(ctx context.Context, r *Request, g *hearth.Group
 		return hearth.Message{}, err
 	}
 	if len(members) == 0 {
-		return hearth.Message{Content: fmt.Sprintf("**%s** has no members yet.", g.Name), Ephemeral: true}, nil
+		return hearth.Message{Content: r.T(locale.CmdRosterEmpty, locale.A("Group", g.Name)), Ephemeral: true}, nil
 	}
 	pages := (len(members) + rosterPageSize - 1) / rosterPageSize
 	page = min(page, pages-1)
@@ -151,39 +152,40 @@ func (s *Service) rosterMessage(ctx context.Context, r *Request, g *hearth.Group
 	for i := page * rosterPageSize; i < min(len(members), (page+1)*rosterPageSize); i++ {
 		mb := members[i]
 		rec := recs[mb.UserID]
-		fmt.Fprintf(&b, "%d. %s · joined %s · shared %d, passed %d · attended %s",
-			i+1, hearth.Mention(mb.UserID), hearth.Timestamp(mb.JoinedAt, "d"), rec.shared, rec.passed, rate(rec.attended, rec.held))
+		b.WriteString(r.T(locale.CmdRosterLine, locale.A("N", i+1), locale.A("Member", hearth.Mention(mb.UserID)),
+			locale.A("Joined", hearth.Timestamp(mb.JoinedAt, "d")), locale.A("Shared", rec.shared), locale.A("Passed", rec.passed),
+			locale.A("Rate", rate(r.Lang, rec.attended, rec.held))))
 		if rec.fromVoice > 0 {
-			fmt.Fprintf(&b, msgRosterFromVoice, rec.fromVoice)
+			b.WriteString(r.T(locale.CmdRosterFromVoice, locale.A("N", rec.fromVoice)))
 		}
 		if mb.AwayUntil.After(t) {
-			b.WriteString(" · **away** for meetings before " + hearth.Timestamp(mb.AwayUntil, "f"))
+			b.WriteString(r.T(locale.CmdRosterAway, locale.A("When", hearth.Timestamp(mb.AwayUntil, "f"))))
 		}
 		b.WriteString("\n")
 	}
-	title := "Roster — " + g.Name
+	title := r.T(locale.CmdRosterTitle, locale.A("Group", g.Name))
 	if pages > 1 {
-		title += fmt.Sprintf(msgPageOf, page+1, pages)
+		title += r.T(locale.CmdCommonPageOf, locale.A("Page", page+1), locale.A("Pages", pages))
 	}
 	msg := hearth.Message{
-		Content:   fmt.Sprintf("Roster of **%s**: %d members. Only you can see this.", g.Name, len(members)),
+		Content:   r.T(locale.CmdRosterContent, locale.A("Group", g.Name), locale.A("N", len(members))),
 		Embeds:    []hearth.Embed{{Title: title, Description: b.String()}},
 		Ephemeral: true,
 	}
 	if pages > 1 {
 		route := "roster:page:" + strconv.FormatInt(g.ID, 10) + ":"
 		msg.Buttons = [][]hearth.Button{{
-			{Label: msgPrevious, CustomID: route + strconv.Itoa(page-1), Style: hearth.ButtonSecondary, Disabled: page == 0},
-			{Label: msgNext, CustomID: route + strconv.Itoa(page+1), Style: hearth.ButtonSecondary, Disabled: page == pages-1},
+			{Label: r.T(locale.CmdCommonPreviousArrow), CustomID: route + strconv.Itoa(page-1), Style: hearth.ButtonSecondary, Disabled: page == 0},
+			{Label: r.T(locale.CmdCommonNextArrow), CustomID: route + strconv.Itoa(page+1), Style: hearth.ButtonSecondary, Disabled: page == pages-1},
 		}}
 	}
 	return msg, nil
 }
 
-// rate renders attended of held as "3/4 (75%)".
-func rate(attended, held int) string {
+// rate renders attended of held as "3/4 (75%)", in l.
+func rate(l locale.Lang, attended, held int) string {
 	if held == 0 {
-		return "— (no meetings yet)"
+		return l.T(locale.CmdRosterNoMeetings)
 	}
 	return fmt.Sprintf("%d/%d (%d%%)", attended, held, attended*100/held)
 }

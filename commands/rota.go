@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -60,37 +59,38 @@ func (s *Service) rotaOf(ctx context.Context, g *hearth.Group, m *hearth.Meeting
 }
 
 // rotaReply is the ephemeral reply that shows a meeting's rota to the
-// caller, after intro (which may be empty).
-func rotaReply(intro string, g *hearth.Group, m *hearth.Meeting, rota *hearth.Rota, fixed bool, userID string) *Response {
-	var head, tail strings.Builder
-	fmt.Fprintf(&head, "Rota of the **%s** meeting of %s (%s)", g.Name, hearth.Timestamp(m.StartsAt, "F"), hearth.Timestamp(m.StartsAt, "R"))
+// caller, in r's language, after intro (which may be empty).
+func rotaReply(r *Request, intro string, g *hearth.Group, m *hearth.Meeting, rota *hearth.Rota, fixed bool) *Response {
+	userID := r.User.ID
+	head := r.T(locale.CmdRotaHead, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(m.StartsAt, "F")), locale.A("Relative", hearth.Timestamp(m.StartsAt, "R")))
 	if !fixed {
-		head.WriteString(" (may change until the first reminder)")
+		head += r.T(locale.CmdRotaMayChange)
 	}
+	var tail string
 	switch pos := rota.Position(userID); {
 	case rota.IsSharer(userID):
-		fmt.Fprintf(&tail, "You share at this meeting and are number %d in the check-in order. If you would rather not, use `/rota pass`.", pos)
+		tail = r.T(locale.CmdRotaYouShare, locale.A("Place", pos))
 	case slices.Contains(rota.Passed, userID):
-		fmt.Fprintf(&tail, "You passed your turn at this meeting; you are number %d in the check-in order.", pos)
+		tail = r.T(locale.CmdRotaYouPassed, locale.A("Place", pos))
 	case pos > 0:
-		fmt.Fprintf(&tail, "You are number %d in the check-in order.", pos)
+		tail = r.T(locale.CmdRotaYourPlace, locale.A("Place", pos))
 	default:
-		tail.WriteString("You are not in this rota (away, or you joined after it was fixed).")
+		tail = r.T(locale.CmdRotaNotIn)
 	}
-	return ephemeralRota(intro+head.String()+":", rota, tail.String())
+	return ephemeralRota(r.Lang, intro+head+":", rota, tail)
 }
 
 // ephemeralRota is an ephemeral reply of head, the rota's lines and tail:
 // one message when it fits, else the rota split over the reply and its
 // follow-ups (hearth.RotaParts), head after the Sharers line of the first
-// part and tail at the end of the last. It pings nobody.
-func ephemeralRota(head string, rota *hearth.Rota, tail string) *Response {
-	sharers, order := rota.Lines()
+// part and tail at the end of the last, all in l. It pings nobody.
+func ephemeralRota(l locale.Lang, head string, rota *hearth.Rota, tail string) *Response {
+	sharers, order := hearth.RotaLines(rota, l)
 	if text := head + "\n" + sharers + "\n" + order + "\n" + tail; hearth.TextLen(text) <= hearth.MaxContent {
 		return Ephemeral(text)
 	}
 	// Split, head follows the Sharers line: it no longer introduces the rota.
-	parts := hearth.RotaParts(rota, strings.TrimSuffix(head, ":")+".", tail, false, locale.English)
+	parts := hearth.RotaParts(rota, strings.TrimSuffix(head, ":")+".", tail, false, l)
 	for i := range parts {
 		parts[i].Ephemeral = true
 	}
@@ -109,7 +109,7 @@ func (s *Service) groupAndMeeting(ctx context.Context, r *Request) (*hearth.Grou
 		return nil, nil, err
 	}
 	if m == nil {
-		return nil, nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is no rota yet.", g.Name)
+		return nil, nil, r.Err(hearth.ENOTFOUND, locale.CmdRotaNoMeeting, locale.A("Group", g.Name))
 	}
 	return g, m, nil
 }
@@ -123,7 +123,7 @@ func (s *Service) rotaShow(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rotaReply("", g, m, rota.Rota, rota.Fixed, r.User.ID), nil
+	return rotaReply(r, "", g, m, rota.Rota, rota.Fixed), nil
 }
 
 // rotaPass gives the caller's turn to the next in line. A rota that was not
@@ -148,8 +148,7 @@ func (s *Service) rotaPass(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	s.Log.Info("rota pass", "meeting", m.ID, "group", g.ID, "user", r.User.ID)
-	return rotaReply("You passed your turn to share; you keep your place at the front of the queue for the next meetings.\n\n",
-		g, m, m.Rota, true, r.User.ID), nil
+	return rotaReply(r, r.T(locale.CmdRotaPassed)+"\n\n", g, m, m.Rota, true), nil
 }
 
 // rotaAway makes the caller away for their next meetings: AwayUntil just
@@ -160,7 +159,7 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 		n = 1
 	}
 	if n < 1 || n > maxAway {
-		return nil, hearth.Errorf(hearth.EINVALID, "`meetings` must be from 1 to %d. Nothing was changed.", maxAway)
+		return nil, r.Err(hearth.EINVALID, locale.CmdRotaAwayRange, locale.A("Max", maxAway))
 	}
 	g, err := s.group(ctx, r)
 	if err != nil {
@@ -177,7 +176,7 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 		}
 	}
 	if len(starts) == 0 {
-		return nil, hearth.Errorf(hearth.ENOTFOUND, "**%s** has no upcoming meeting planned, so there is nothing to be away for.", g.Name)
+		return nil, r.Err(hearth.ENOTFOUND, locale.CmdRotaAwayNoMeeting, locale.A("Group", g.Name))
 	}
 	last := starts[len(starts)-1]
 	until := last.Add(time.Second)
@@ -189,11 +188,11 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 	var b strings.Builder
 	switch {
 	case member.AwayUntil.After(until):
-		fmt.Fprintf(&b, "You were already away for longer: for the meetings starting before %s. Nothing was changed.", hearth.Timestamp(member.AwayUntil, "F"))
+		b.WriteString(r.T(locale.CmdRotaAwayAlready, locale.A("When", hearth.Timestamp(member.AwayUntil, "F"))))
 	case len(starts) < int(n):
-		fmt.Fprintf(&b, "Only %d meeting(s) of **%s** are planned; you are away for them, up to the one of %s. You are left out of the rota and the reminders.", len(starts), g.Name, hearth.Timestamp(last, "F"))
+		b.WriteString(r.T(locale.CmdRotaAwayOnly, locale.A("N", len(starts)), locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(last, "F"))))
 	default:
-		fmt.Fprintf(&b, "You are away for the next %d meeting(s) of **%s**, up to the one of %s. You are left out of the rota and the reminders until then.", n, g.Name, hearth.Timestamp(last, "F"))
+		b.WriteString(r.T(locale.CmdRotaAwayNext, locale.A("N", n), locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(last, "F"))))
 	}
 	// The rota of the next meeting, as SetAway left it.
 	m, err := s.meeting(ctx, g, now(r), notStarted)
@@ -208,5 +207,5 @@ func (s *Service) rotaAway(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	b.WriteString("\n\n")
-	return rotaReply(b.String(), g, m, rota.Rota, rota.Fixed, r.User.ID), nil
+	return rotaReply(r, b.String(), g, m, rota.Rota, rota.Fixed), nil
 }

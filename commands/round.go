@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // registerRound routes the round's buttons on a meeting's start post:
@@ -20,7 +21,7 @@ func (s *Service) registerRound(rt *Router) {
 // an older step (a double press, a retry) changes nothing and shows the
 // round as it is.
 func (s *Service) roundPress(ctx context.Context, r *Request) (*Response, error) {
-	refuse := hearth.Errorf(hearth.EFORBIDDEN, msgRoundRefused)
+	refuse := r.Err(hearth.EFORBIDDEN, locale.CmdRoundRefused)
 	if err := guildOnly(r); err != nil {
 		return nil, refuse
 	}
@@ -52,7 +53,7 @@ func (s *Service) roundPress(ctx context.Context, r *Request) (*Response, error)
 		return nil, err
 	}
 	if m.Status != hearth.MeetingRunning {
-		return nil, hearth.Errorf(hearth.ECONFLICT, msgRoundGone)
+		return nil, r.Err(hearth.ECONFLICT, locale.CmdRoundGone)
 	}
 	st, changed, err := s.Store.UpdateRound(ctx, m.ID, func(cur *hearth.RoundState) (bool, error) {
 		return cur.Apply(m.Rota, action, step)

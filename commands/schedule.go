@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -145,7 +146,7 @@ func (s *Service) scheduleSkip(ctx context.Context, r *Request) (*Response, erro
 		return nil, &hearth.Error{Code: hearth.EINVALID, Message: r.T(locale.SchedSkipPast, locale.A("Date", clip(date, 10)))}
 	}
 	if s.Skip == nil {
-		return nil, fmt.Errorf("schedule skip: no planner wired")
+		return nil, errors.New("commands: no planner to skip meetings") // internal: the user sees the apology
 	}
 	skipped, err := s.Skip(ctx, g.ID, from, to, audit(r, "schedule.skip", ""))
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {

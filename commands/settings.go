@@ -146,7 +146,7 @@ func (s *Service) settingsLead(ctx context.Context, r *Request) (*Response, erro
 		// Escalated open alerts move to the new lead (SPEC §5).
 		if err := s.alertService().Reassign(ctx, r.GuildID, 0, 0); err != nil {
 			s.Log.Error("unable to hand over escalated alerts", "guild", r.GuildID, "error", err)
-			return Ephemeral(saved + "\n" + msgHandOverLater), nil
+			return Ephemeral(saved + "\n" + r.T(locale.CmdCommonHandoverLater)), nil
 		}
 	}
 	return Ephemeral(saved), nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // Budgets of the details reply, within Discord's embed limits (a description
@@ -33,15 +34,15 @@ func (s *Service) registerSummary(rt *Router) {
 func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, error) {
 	id, err := strconv.ParseInt(r.Arg("summary:details", 0), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, hearth.Errorf(hearth.EINVALID, msgButtonInvalid)
+		return nil, r.Err(hearth.EINVALID, locale.ErrorButtonInvalid)
 	}
 	from := 0
 	if p := r.Arg("summary:details", 1); p != "" {
 		if from, err = strconv.Atoi(p); err != nil || from < 0 || from > detailsMaxFrom {
-			return nil, hearth.Errorf(hearth.EINVALID, msgDetailsBadPage)
+			return nil, r.Err(hearth.EINVALID, locale.CmdSummaryBadPage)
 		}
 	}
-	refused := hearth.Errorf(hearth.EFORBIDDEN, msgDetailsRefused)
+	refused := r.Err(hearth.EFORBIDDEN, locale.CmdSummaryRefused)
 	m, err := s.Store.Meeting(ctx, id)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
 		return nil, refused
@@ -66,7 +67,7 @@ func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, er
 		return nil, err
 	}
 	if !sentTo {
-		return detailsTotals(g, m, checkIns), nil
+		return detailsTotals(r.Lang, g, m, checkIns), nil
 	}
 	notes := 0
 	for _, c := range checkIns {
@@ -75,7 +76,7 @@ func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, er
 		}
 	}
 	if from > 0 && from >= notes {
-		return nil, hearth.Errorf(hearth.EINVALID, msgDetailsBadPage)
+		return nil, r.Err(hearth.EINVALID, locale.CmdSummaryBadPage)
 	}
 	members, err := s.Store.Members(ctx, g.ID)
 	if err != nil {
@@ -86,9 +87,9 @@ func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, er
 	if err := s.Store.Audit(ctx, au); err != nil {
 		return nil, err
 	}
-	resp := detailsReply(g, m, members, checkIns, from)
+	resp := detailsReply(r.Lang, g, m, members, checkIns, from)
 	if from == 0 {
-		if err := s.sessionNotesButton(ctx, resp, m); err != nil {
+		if err := s.sessionNotesButton(ctx, r.Lang, resp, m); err != nil {
 			return nil, err
 		}
 	}
@@ -99,19 +100,20 @@ func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, er
 const detailsMaxFrom = 10000
 
 // detailsTotals answers a psychologist the summary was not sent to (they
-// joined the group later): totals and the average mood, no member.
-func detailsTotals(g *hearth.Group, m *hearth.Meeting, checkIns []*hearth.CheckIn) *Response {
+// joined the group later): totals and the average mood, no member; in l.
+func detailsTotals(l locale.Lang, g *hearth.Group, m *hearth.Meeting, checkIns []*hearth.CheckIn) *Response {
 	sum := hearth.Summarize(g, m, 0, checkIns)
-	mood := "not given"
+	mood := l.T(locale.CmdSummaryMoodNotGiven)
 	if sum.Moods > 0 {
-		mood = fmt.Sprintf("%.1f / 5 (from %d check-ins)", sum.AvgMood, sum.Moods)
+		mood = l.T(locale.CmdSummaryMoodAverage, locale.A("Average", fmt.Sprintf("%.1f", sum.AvgMood)), locale.A("N", sum.Moods))
 	}
-	return Ephemeralf(msgDetailsTotalsOnly, g.Name, hearth.Timestamp(m.StartsAt, "F"), sum.Attended, mood)
+	return Ephemeral(l.T(locale.CmdSummaryTotalsOnly, locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(m.StartsAt, "F")),
+		locale.A("Attended", sum.Attended), locale.A("Mood", mood)))
 }
 
 // detailsReply renders one page of a meeting's details: the attendance
-// table on the first page, and the notes from index from on.
-func detailsReply(g *hearth.Group, m *hearth.Meeting, members []*hearth.Membership, checkIns []*hearth.CheckIn, from int) *Response {
+// table on the first page, and the notes from index from on; in l.
+func detailsReply(l locale.Lang, g *hearth.Group, m *hearth.Meeting, members []*hearth.Membership, checkIns []*hearth.CheckIn, from int) *Response {
 	byUser := map[string]*hearth.CheckIn{}
 	var notes []*hearth.CheckIn
 	for _, c := range checkIns {
@@ -120,7 +122,7 @@ func detailsReply(g *hearth.Group, m *hearth.Meeting, members []*hearth.Membersh
 			notes = append(notes, c)
 		}
 	}
-	embed := hearth.Embed{Title: "Meeting details — " + g.Name}
+	embed := hearth.Embed{Title: l.T(locale.CmdSummaryTitle, locale.A("Group", g.Name))}
 	if from == 0 {
 		var b strings.Builder
 		line := func(s string) {
@@ -134,16 +136,16 @@ func detailsReply(g *hearth.Group, m *hearth.Meeting, members []*hearth.Membersh
 			c := byUser[mb.UserID]
 			switch {
 			case c != nil:
-				line(hearth.Mention(mb.UserID) + " — ✅ attended · " + moodText(c))
+				line(l.T(locale.CmdSummaryAttended, locale.A("Member", hearth.Mention(mb.UserID)), locale.A("Mood", moodText(l, c))))
 			case mb.Away(m.StartsAt):
-				line(hearth.Mention(mb.UserID) + " — away")
+				line(l.T(locale.CmdSummaryAway, locale.A("Member", hearth.Mention(mb.UserID))))
 			default:
-				line(hearth.Mention(mb.UserID) + " — not checked in")
+				line(l.T(locale.CmdSummaryNotCheckedIn, locale.A("Member", hearth.Mention(mb.UserID))))
 			}
 		}
 		for _, c := range checkIns {
 			if !listed[c.UserID] {
-				line(hearth.Mention(c.UserID) + " (has left the group) — ✅ attended · " + moodText(c))
+				line(l.T(locale.CmdSummaryLeftAttended, locale.A("Member", hearth.Mention(c.UserID)), locale.A("Mood", moodText(l, c))))
 			}
 		}
 		embed.Description = b.String()
@@ -152,7 +154,7 @@ func detailsReply(g *hearth.Group, m *hearth.Meeting, members []*hearth.Membersh
 	next := from
 	for next < len(notes) && len(embed.Fields) < detailsMaxNotes {
 		c := notes[next]
-		f := hearth.EmbedField{Name: "Note", Value: hearth.Mention(c.UserID) + ": " + c.Note}
+		f := hearth.EmbedField{Name: l.T(locale.CmdSummaryNoteField), Value: hearth.Mention(c.UserID) + ": " + c.Note}
 		if used+len(f.Name)+len(f.Value) > detailsTotalBudget {
 			break
 		}
@@ -160,25 +162,25 @@ func detailsReply(g *hearth.Group, m *hearth.Meeting, members []*hearth.Membersh
 		embed.Fields = append(embed.Fields, f)
 		next++
 	}
-	content := fmt.Sprintf("Details of the **%s** meeting of %s: %d checked in, %d note(s). Only you can see this; dismiss it when done.",
-		g.Name, hearth.Timestamp(m.StartsAt, "F"), len(checkIns), len(notes))
+	group, when := locale.A("Group", g.Name), locale.A("When", hearth.Timestamp(m.StartsAt, "F"))
+	content := l.T(locale.CmdSummaryContent, group, when, locale.A("Attended", len(checkIns)), locale.A("Notes", len(notes)))
 	if from > 0 {
-		content = fmt.Sprintf("More notes from the **%s** meeting of %s (from note %d of %d).", g.Name, hearth.Timestamp(m.StartsAt, "F"), from+1, len(notes))
+		content = l.T(locale.CmdSummaryContentMore, group, when, locale.A("From", from+1), locale.A("Notes", len(notes)))
 	}
 	msg := hearth.Message{Content: content, Embeds: []hearth.Embed{embed}, Ephemeral: true}
 	if next < len(notes) {
-		msg.Buttons = [][]hearth.Button{{{Label: "More notes", Style: hearth.ButtonSecondary,
+		msg.Buttons = [][]hearth.Button{{{Label: l.T(locale.CmdSummaryMoreButton), Style: hearth.ButtonSecondary,
 			CustomID: "summary:details:" + strconv.FormatInt(m.ID, 10) + ":" + strconv.Itoa(next)}}}
 	}
 	return Reply(msg)
 }
 
-func moodText(c *hearth.CheckIn) string {
+func moodText(l locale.Lang, c *hearth.CheckIn) string {
 	if c.FromPresence {
-		return msgFromPresence
+		return l.T(locale.CmdSummaryFromPresence)
 	}
 	if c.Mood == 0 {
-		return "no mood given"
+		return l.T(locale.CmdSummaryNoMood)
 	}
-	return fmt.Sprintf("mood %d/5", c.Mood)
+	return l.T(locale.CmdSummaryMood, locale.A("Mood", c.Mood))
 }

@@ -1,6 +1,9 @@
 package commands
 
-import "github.com/hearthbot/hearth"
+import (
+	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
+)
 
 // voiceOpt is the `voice` option of /group create and edit (SPEC §12).
 func voiceOpt() OptionDef {
@@ -15,7 +18,7 @@ func voiceChange(r *Request) (func(*hearth.Group), error) {
 		return nil, nil
 	}
 	if !ch.Voice {
-		return nil, hearth.Errorf(hearth.EINVALID, msgNotVoice, ch.ID)
+		return nil, r.Err(hearth.EINVALID, locale.CmdVoiceNotVoice, locale.A("Channel", "<#"+ch.ID+">"))
 	}
 	return func(g *hearth.Group) { g.VoiceChannelID = ch.ID }, nil
 }
