@@ -30,7 +30,7 @@ type viewer struct {
 	s     *Server
 	sess  *hearth.WebSession
 	loc   *time.Location
-	lang  locale.Lang   // the language of their pages
+	lang  locale.Lang     // the language of their pages
 	psych []*hearth.Group // groups they coordinate, in every server
 	leads []string        // servers where they are the clinical lead
 
