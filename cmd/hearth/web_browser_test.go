@@ -207,7 +207,7 @@ func TestWeb_Browser(t *testing.T) {
 			t.Errorf("heading %q", h1)
 		}
 		head := evalString(t, facES, `document.querySelector("thead").innerText`)
-		for _, want := range []string{"Alerta", "Grupo", "Miembro", "Urgencia", "Estado", "Enviada"} {
+		for _, want := range []string{"Alerta", "Grupo", "Persona", "Urgencia", "Estado", "Enviada"} {
 			if !strings.Contains(head, want) {
 				t.Errorf("table head %q lacks %q", head, want)
 			}

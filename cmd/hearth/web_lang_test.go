@@ -74,7 +74,7 @@ func TestWeb_Language(t *testing.T) {
 			whenIn(locale.Spanish, madrid, a.CreatedAt), `value="en"`, "English")
 		pageHides(t, r, "Raised", ">open<", "CANARY")
 		r = fac.getIn(alert, "es-419")
-		pageShows(t, r, `<html lang="es">`, "Ver nota", "Marcar como vista", "Resolver")
+		pageShows(t, r, `<html lang="es">`, "Ver nota", "Confirmar", "Resolver")
 		if r.header.Get("Content-Language") != "es" {
 			t.Errorf("Content-Language %q", r.header.Get("Content-Language"))
 		}
@@ -142,7 +142,7 @@ func TestWeb_Language(t *testing.T) {
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("acknowledge: status %d %s", r.status, r.body)
 		}
-		pageShows(t, fac.getIn(r.location, "es-ES"), "Has marcado la alerta como vista", ">vista<")
+		pageShows(t, fac.getIn(r.location, "es-ES"), "Has confirmado la alerta", ">confirmada<")
 		if l, _ := h.app.DB.UserLanguage(h.ctx(), h.guild, h.fac); l != "" {
 			t.Errorf("the dashboard stored %q as the facilitator's language", l)
 		}
