@@ -14,7 +14,7 @@ import (
 // interaction goes on, since the reply does not depend on it.
 func (s *Service) rememberLanguage(next Handler) Handler {
 	return func(ctx context.Context, r *Request) (*Response, error) {
-		if r.GuildID != "" && r.User.ID != "" && r.Kind != KindAutocomplete && r.Lang != "" {
+		if r.GuildID != "" && r.User.ID != "" && r.Kind != KindAutocomplete && r.Lang != "" && !r.Dashboard {
 			key := r.GuildID + ":" + r.User.ID
 			if prev, ok := s.langs.Load(key); !ok || prev != r.Lang {
 				if err := s.Store.SetUserLanguage(ctx, r.GuildID, r.User.ID, string(r.Lang), now(r)); err != nil {

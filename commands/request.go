@@ -63,6 +63,10 @@ type Request struct {
 	// group's language.
 	Lang      locale.Lang
 	GuildLang locale.Lang
+	// Dashboard: the request comes from the web dashboard, whose language
+	// is the viewer's choice or their browser's, not a Discord locale, so
+	// it is not remembered as the language of their DMs.
+	Dashboard bool
 
 	scope scope // of the command, from its definition (set by the router)
 }

@@ -54,6 +54,20 @@ func (db *DB) GuildSettings(ctx context.Context, guildID string) (*hearth.GuildS
 	return row.domain(), nil
 }
 
+// LeadGuilds returns the guilds whose clinical lead is the user, in id
+// order: the dashboard shows them the alerts that escalated to them there.
+func (db *DB) LeadGuilds(ctx context.Context, userID string) ([]string, error) {
+	var ids []string
+	if userID == "" {
+		return nil, nil
+	}
+	err := db.gorm.WithContext(ctx).Model(&guildRow{}).Where("lead_id = ?", userID).Order("guild_id").Pluck("guild_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("read lead guilds: %w", err)
+	}
+	return ids, nil
+}
+
 // UpdateGuildSettings applies fn to the guild's current settings (the
 // defaults if none are stored) and saves them with the audit entry in one
 // transaction. An error from fn changes nothing and is returned as is.

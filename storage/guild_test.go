@@ -61,3 +61,29 @@ func TestDB_GuildSettings(t *testing.T) {
 		})
 	})
 }
+
+func TestDB_LeadGuilds(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		audit := hearth.AuditEntry{ActorID: "admin", Action: "settings.lead"}
+		for _, g := range []string{"g2", "g1", "g3"} {
+			lead := "lead-a"
+			if g == "g3" {
+				lead = "lead-b"
+			}
+			_, err := db.UpdateGuildSettings(ctx, g, func(s *hearth.GuildSettings) error { s.LeadID = lead; return nil }, audit)
+			noErr(t, err)
+		}
+		got, err := db.LeadGuilds(ctx, "lead-a")
+		noErr(t, err)
+		if len(got) != 2 || got[0] != "g1" || got[1] != "g2" {
+			t.Fatalf("lead-a leads %v, want [g1 g2]", got)
+		}
+		if got, _ := db.LeadGuilds(ctx, "nobody"); len(got) != 0 {
+			t.Fatalf("nobody leads %v", got)
+		}
+		if got, _ := db.LeadGuilds(ctx, ""); len(got) != 0 {
+			t.Fatalf("the empty id leads %v", got)
+		}
+	})
+}

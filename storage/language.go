@@ -44,3 +44,18 @@ func (db *DB) SetUserLanguage(ctx context.Context, guildID, userID, lang string,
 	}
 	return nil
 }
+
+// LatestUserLanguage returns the language of the user's latest interaction
+// in any server (the newest row), or "" when none is stored: the dashboard,
+// which is not in one server, shows itself in it.
+func (db *DB) LatestUserLanguage(ctx context.Context, userID string) (string, error) {
+	var r userLanguageRow
+	err := db.gorm.WithContext(ctx).Where("user_id = ?", userID).Order("updated_at DESC").Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("latest user language: %w", err)
+	}
+	return r.Language, nil
+}

@@ -73,3 +73,23 @@ func TestDB_GroupLanguageAndCrisis(t *testing.T) {
 		}
 	})
 }
+
+func TestDB_LatestUserLanguage(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	forEachDB(t, func(t *testing.T, db *storage.DB) {
+		if l, err := db.LatestUserLanguage(ctx, "lu1"); err != nil || l != "" {
+			t.Fatalf("none stored: got %q, %v", l, err)
+		}
+		noErr(t, db.SetUserLanguage(ctx, "g1", "lu1", "en", at))
+		noErr(t, db.SetUserLanguage(ctx, "g2", "lu1", "es", at.Add(time.Hour)))
+		noErr(t, db.SetUserLanguage(ctx, "g1", "lu2", "en", at.Add(2*time.Hour)))
+		if l, err := db.LatestUserLanguage(ctx, "lu1"); err != nil || l != "es" {
+			t.Fatalf("got %q, %v; want the newest row, es", l, err)
+		}
+		noErr(t, db.SetUserLanguage(ctx, "g1", "lu1", "en", at.Add(3*time.Hour)))
+		if l, _ := db.LatestUserLanguage(ctx, "lu1"); l != "en" {
+			t.Fatalf("got %q after a newer interaction, want en", l)
+		}
+	})
+}

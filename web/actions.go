@@ -20,6 +20,9 @@ import (
 func (s *Server) dispatch(ctx context.Context, v *viewer, req *commands.Request) (*commands.Response, error) {
 	req.User = commands.User{ID: v.sess.UserID, Name: v.sess.UserName}
 	req.Now = s.o.Now()
+	// Replies and refusals in the viewer's language; not remembered as the
+	// language of their DMs (that is their Discord client's).
+	req.Lang, req.Dashboard = v.lang, true
 	if s.o.Router == nil {
 		return nil, hearth.Errorf(hearth.EINTERNAL, "no router")
 	}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 const (
@@ -70,7 +71,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sess == nil {
-		s.render(w, r, nil, 0, "home", "hearth", nil)
+		s.render(w, r, nil, 0, "home", "hearth", nil) // the name, in every language
 		return
 	}
 	s.serve(w, r, sess, func(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -94,19 +95,19 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCookie)
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/auth/", MaxAge: -1, HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
 	if err != nil {
-		s.renderError(w, r, nil, http.StatusBadRequest, msgLoginFailed)
+		s.renderErrorKey(w, r, nil, http.StatusBadRequest, locale.WebErrorsLoginFailed)
 		return
 	}
 	state, verifier, ok := strings.Cut(c.Value, ".")
 	q := r.URL.Query()
 	if !ok || q.Get("state") == "" || q.Get("state") != state || q.Get("code") == "" {
-		s.renderError(w, r, nil, http.StatusBadRequest, msgLoginFailed)
+		s.renderErrorKey(w, r, nil, http.StatusBadRequest, locale.WebErrorsLoginFailed)
 		return
 	}
 	user, err := s.discordUser(r.Context(), q.Get("code"), verifier)
 	if err != nil {
 		s.o.Log.Warn("dashboard login failed", "error", err)
-		s.renderError(w, r, nil, http.StatusBadGateway, msgLoginFailed)
+		s.renderErrorKey(w, r, nil, http.StatusBadGateway, locale.WebErrorsLoginFailed)
 		return
 	}
 	tok := randomString(32)

@@ -5,19 +5,21 @@ import (
 	"html/template"
 	"strings"
 	"time"
+
+	"github.com/hearthbot/hearth/locale"
 )
 
 // chartSVG draws attendance (bars) and average mood (line, 1–5) per
 // meeting, oldest on the left, as inline SVG: no script, no external file,
 // and the table beside it carries the same numbers for screen readers.
-func chartSVG(rows []meetingRow, loc *time.Location) template.HTML {
+func chartSVG(l locale.Lang, rows []meetingRow, loc *time.Location) template.HTML {
 	const w, h, pad, top = 600, 220, 36, 12
 	n := len(rows)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">`, w, h+24)
-	b.WriteString(`<title id="chart-title">Attendance (bars) and average mood (line, 1 to 5) per meeting</title>`)
+	fmt.Fprintf(&b, `<title id="chart-title">%s</title>`, template.HTMLEscapeString(l.T(locale.WebGroupsChartTitle)))
 	if n == 0 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-empty">No meetings yet</text></svg>`, pad, h/2)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-empty">%s</text></svg>`, pad, h/2, template.HTMLEscapeString(l.T(locale.WebGroupsNoMeetings)))
 		return template.HTML(b.String())
 	}
 	maxAtt := 1
@@ -42,12 +44,12 @@ func chartSVG(rows []meetingRow, loc *time.Location) template.HTML {
 			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" class="dot"/>`, x+step/2, y)
 		}
 		if n <= 12 || i%((n+11)/12) == 0 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="tick" text-anchor="middle">%s</text>`, x+step/2, h-pad+16, r.StartsAt.In(loc).Format("2 Jan"))
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="tick" text-anchor="middle">%s</text>`, x+step/2, h-pad+16, template.HTMLEscapeString(l.ShortDate(r.StartsAt.In(loc))))
 		}
 	}
 	if len(line) > 1 {
 		fmt.Fprintf(&b, `<polyline points="%s" class="mood"/>`, strings.Join(line, " "))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) // numbers and dates only: nothing a person typed
+	return template.HTML(b.String()) // numbers, dates and escaped catalog text: nothing a person typed
 }

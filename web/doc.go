@@ -9,4 +9,13 @@
 // and renders an html/template page. Every action is a plain HTML form;
 // templates and the style sheet are embedded; no page loads anything from
 // another origin.
+//
+// Every word comes from the locale catalogs (tables web_*, see
+// messages.go), in the viewer's language (lang.go): their choice on the
+// switch (a cookie, never their DM language), else the language hearth
+// stored for their latest Discord interaction, else Accept-Language, else
+// English. Templates are parsed once per language with that language's
+// functions (t, when, urgency, status…). Replies and errors of the
+// handlers it runs come in the same language; those requests are marked
+// Dashboard so that they do not change the language hearth remembers.
 package web

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/commands"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // groupForm is the create and edit form, with the schedule preview.
@@ -44,18 +45,18 @@ func (f *groupForm) read(r *http.Request) {
 // preview fills the next five meetings of the form's schedule, or says why
 // it cannot be read. It runs on every render of the form: the Preview
 // button is a plain submit, so it works without JavaScript.
-func (s *Server) preview(f *groupForm) {
+func (s *Server) preview(l locale.Lang, f *groupForm) {
 	if f.Schedule == "" {
 		return
 	}
 	loc, err := hearth.LoadLocation(f.Timezone)
 	if err != nil || f.Timezone == "" {
-		f.PreviewErr = msgBadTimezone
+		f.PreviewErr = l.T(locale.WebErrorsBadTimezone)
 		return
 	}
 	sched, err := hearth.ParseSchedule(f.Schedule, loc, s.o.Now())
 	if err != nil {
-		f.PreviewErr = plain(hearth.ErrorMessage(err))
+		f.PreviewErr = plain(l, hearth.ErrorMessageIn(err, l))
 		return
 	}
 	f.Preview, f.PreviewLoc = hearth.NextN(sched, s.o.Now(), 5), loc
@@ -69,11 +70,11 @@ func (s *Server) groupNew(w http.ResponseWriter, r *http.Request, v *viewer) err
 	} else if !ok {
 		return errNotFound
 	}
-	f := &groupForm{GuildID: guild, Server: s.guildName(guild), Channels: s.channels(guild), Timezone: "UTC", Length: "90", Sharers: "2"}
+	f := &groupForm{GuildID: guild, Server: s.serverName(v.lang, guild), Channels: s.channels(guild), Timezone: "UTC", Length: "90", Sharers: "2"}
 	if st, err := s.o.Store.GuildSettings(r.Context(), guild); err == nil && st.Timezone != "" {
 		f.Timezone = st.Timezone
 	}
-	s.render(w, r, v, 0, "group_form", "New group", f)
+	s.render(w, r, v, 0, "group_form", v.lang.T(locale.WebGroupsNewTitle), f)
 	return nil
 }
 
@@ -85,23 +86,23 @@ func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request, v *viewer) 
 	} else if !ok {
 		return errNotFound
 	}
-	f := &groupForm{GuildID: guild, Server: s.guildName(guild), Channels: s.channels(guild)}
+	f := &groupForm{GuildID: guild, Server: s.serverName(v.lang, guild), Channels: s.channels(guild)}
 	f.read(r)
-	s.preview(f)
+	s.preview(v.lang, f)
 	if r.FormValue("action") != "save" || f.PreviewErr != "" {
-		s.render(w, r, v, 0, "group_form", "New group", f)
+		s.render(w, r, v, 0, "group_form", v.lang.T(locale.WebGroupsNewTitle), f)
 		return nil
 	}
 	opts := map[string]commands.Option{"name": {String: f.Name}, "timezone": {String: f.Timezone}}
-	if err := s.formOptions(r.Context(), f, opts, nil); err != nil {
-		f.Error = plain(hearth.ErrorMessage(err))
-		s.render(w, r, v, http.StatusBadRequest, "group_form", "New group", f)
+	if err := s.formOptions(r.Context(), v.lang, f, opts, nil); err != nil {
+		f.Error = plain(v.lang, hearth.ErrorMessageIn(err, v.lang))
+		s.render(w, r, v, http.StatusBadRequest, "group_form", v.lang.T(locale.WebGroupsNewTitle), f)
 		return nil
 	}
 	ctx := r.Context()
 	if _, err := s.adminCommand(ctx, v, guild, "group create", opts); err != nil {
-		f.Error = plain(hearth.ErrorMessage(err))
-		s.render(w, r, v, http.StatusBadRequest, "group_form", "New group", f)
+		f.Error = plain(v.lang, hearth.ErrorMessageIn(err, v.lang))
+		s.render(w, r, v, http.StatusBadRequest, "group_form", v.lang.T(locale.WebGroupsNewTitle), f)
 		return nil
 	}
 	g, err := s.o.Store.GroupByName(ctx, guild, f.Name)
@@ -117,11 +118,11 @@ func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request, v *viewer) 
 
 // formOptions turns the form into command options; only fields that differ
 // from g (nil: every field) are included.
-func (s *Server) formOptions(ctx context.Context, f *groupForm, opts map[string]commands.Option, g *hearth.Group) error {
+func (s *Server) formOptions(ctx context.Context, l locale.Lang, f *groupForm, opts map[string]commands.Option, g *hearth.Group) error {
 	if f.ChannelID != "" && (g == nil || f.ChannelID != g.ChannelID) {
 		known := s.channels(f.GuildID)
 		if known != nil && !slices.ContainsFunc(known, func(c hearth.ChannelInfo) bool { return c.ID == f.ChannelID }) {
-			return hearth.Errorf(hearth.EINVALID, "Pick one of the server's text channels.")
+			return hearth.Errorf(hearth.EINVALID, "%s", l.T(locale.WebGroupsErrChannel))
 		}
 		opts["channel"] = commands.Option{Channel: &commands.Channel{ID: f.ChannelID, Text: true}}
 	}
@@ -130,7 +131,7 @@ func (s *Server) formOptions(ctx context.Context, f *groupForm, opts map[string]
 			continue
 		}
 		if _, err := strconv.ParseUint(id, 10, 64); err != nil {
-			return hearth.Errorf(hearth.EINVALID, "The %s must be a Discord user id (digits only: in Discord, right-click the person and Copy User ID).", key)
+			return hearth.Errorf(hearth.EINVALID, "%s", l.T(locale.Key("web_groups.err_user_id_"+key)))
 		}
 		if g != nil && ((key == "facilitator" && id == g.FacilitatorID) || (key == "observer" && id == g.ObserverID)) {
 			continue
@@ -138,7 +139,7 @@ func (s *Server) formOptions(ctx context.Context, f *groupForm, opts map[string]
 		// A slash command's user option is a person Discord resolved; here
 		// the id is typed, so it must name someone Discord knows.
 		if _, ok := s.o.Discord.(namer); ok && s.names(ctx, id)[id] == "" {
-			return hearth.Errorf(hearth.EINVALID, "Discord knows no user with the id %s (the %s). Copy the id again from Discord.", id, key)
+			return hearth.Errorf(hearth.EINVALID, "%s", l.T(locale.Key("web_groups.err_unknown_user_"+key), locale.A("ID", id)))
 		}
 		opts[key] = commands.Option{User: &commands.User{ID: id}}
 	}
@@ -148,7 +149,7 @@ func (s *Server) formOptions(ctx context.Context, f *groupForm, opts map[string]
 		}
 		n, err := strconv.ParseInt(val, 10, 64)
 		if err != nil {
-			return hearth.Errorf(hearth.EINVALID, "The %s must be a whole number.", key)
+			return hearth.Errorf(hearth.EINVALID, "%s", l.T(locale.Key("web_groups.err_number_"+key)))
 		}
 		if (key == "length" && int(n) != g.LengthMinutes) || (key == "sharers" && int(n) != g.Sharers) {
 			opts[key] = commands.Option{Int: n}
@@ -166,8 +167,8 @@ func (s *Server) setSchedule(ctx context.Context, v *viewer, g *hearth.Group, ex
 	return err
 }
 
-func (s *Server) editForm(g *hearth.Group) *groupForm {
-	return &groupForm{Group: g, GuildID: g.GuildID, Server: s.guildName(g.GuildID), Channels: s.channels(g.GuildID),
+func (s *Server) editForm(l locale.Lang, g *hearth.Group) *groupForm {
+	return &groupForm{Group: g, GuildID: g.GuildID, Server: s.serverName(l, g.GuildID), Channels: s.channels(g.GuildID),
 		Name: g.Name, ChannelID: g.ChannelID, Facilitator: g.FacilitatorID, Observer: g.ObserverID, Timezone: g.Timezone,
 		Schedule: g.Schedule, Length: strconv.Itoa(g.LengthMinutes), Sharers: strconv.Itoa(g.Sharers)}
 }
@@ -188,9 +189,9 @@ func (s *Server) groupEditForm(w http.ResponseWriter, r *http.Request, v *viewer
 	if err != nil {
 		return err
 	}
-	f := s.editForm(g)
-	s.preview(f)
-	s.render(w, r, v, 0, "group_form", "Edit "+g.Name, f)
+	f := s.editForm(v.lang, g)
+	s.preview(v.lang, f)
+	s.render(w, r, v, 0, "group_form", v.lang.T(locale.WebGroupsEditTitle, locale.A("Group", g.Name)), f)
 	return nil
 }
 
@@ -201,11 +202,11 @@ func (s *Server) groupSave(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if err != nil {
 		return err
 	}
-	f := s.editForm(g)
+	f := s.editForm(v.lang, g)
 	f.read(r)
-	s.preview(f)
+	s.preview(v.lang, f)
 	if r.FormValue("action") != "save" || f.PreviewErr != "" {
-		s.render(w, r, v, 0, "group_form", "Edit "+g.Name, f)
+		s.render(w, r, v, 0, "group_form", v.lang.T(locale.WebGroupsEditTitle, locale.A("Group", g.Name)), f)
 		return nil
 	}
 	opts := map[string]commands.Option{"group": {String: g.Name}}
@@ -215,16 +216,16 @@ func (s *Server) groupSave(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if f.Timezone != g.Timezone {
 		opts["timezone"] = commands.Option{String: f.Timezone}
 	}
-	if err := s.formOptions(r.Context(), f, opts, g); err != nil {
-		f.Error = plain(hearth.ErrorMessage(err))
-		s.render(w, r, v, http.StatusBadRequest, "group_form", "Edit "+g.Name, f)
+	if err := s.formOptions(r.Context(), v.lang, f, opts, g); err != nil {
+		f.Error = plain(v.lang, hearth.ErrorMessageIn(err, v.lang))
+		s.render(w, r, v, http.StatusBadRequest, "group_form", v.lang.T(locale.WebGroupsEditTitle, locale.A("Group", g.Name)), f)
 		return nil
 	}
 	ctx := r.Context()
 	if len(opts) > 1 {
 		if _, err := s.adminCommand(ctx, v, g.GuildID, "group edit", opts); err != nil {
-			f.Error = plain(hearth.ErrorMessage(err))
-			s.render(w, r, v, http.StatusBadRequest, "group_form", "Edit "+g.Name, f)
+			f.Error = plain(v.lang, hearth.ErrorMessageIn(err, v.lang))
+			s.render(w, r, v, http.StatusBadRequest, "group_form", v.lang.T(locale.WebGroupsEditTitle, locale.A("Group", g.Name)), f)
 			return nil
 		}
 		if g, err = s.o.Store.Group(ctx, g.ID); err != nil {
@@ -232,8 +233,8 @@ func (s *Server) groupSave(w http.ResponseWriter, r *http.Request, v *viewer) er
 		}
 	}
 	if err := s.setSchedule(ctx, v, g, f.Schedule); err != nil {
-		f.Error = plain(hearth.ErrorMessage(err))
-		s.render(w, r, v, http.StatusBadRequest, "group_form", "Edit "+g.Name, f)
+		f.Error = plain(v.lang, hearth.ErrorMessageIn(err, v.lang))
+		s.render(w, r, v, http.StatusBadRequest, "group_form", v.lang.T(locale.WebGroupsEditTitle, locale.A("Group", g.Name)), f)
 		return nil
 	}
 	redirectDone(w, r, "/groups/"+strconv.FormatInt(g.ID, 10), "saved")
@@ -249,7 +250,7 @@ func (s *Server) groupDeleteForm(w http.ResponseWriter, r *http.Request, v *view
 	if err != nil {
 		return err
 	}
-	s.render(w, r, v, 0, "group_delete", "Delete "+g.Name, struct {
+	s.render(w, r, v, 0, "group_delete", v.lang.T(locale.WebGroupsDeleteTitle, locale.A("Group", g.Name)), struct {
 		Group   *hearth.Group
 		Members int
 	}{g, len(members)})

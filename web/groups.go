@@ -10,6 +10,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/commands"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // historyWindow is how far back a group page shows meetings.
@@ -47,7 +48,7 @@ func (s *Server) groupList(w http.ResponseWriter, r *http.Request, v *viewer) er
 		}
 		p.Admin = append(p.Admin, serverGroups{Guild: g, Groups: gs})
 	}
-	s.render(w, r, v, 0, "groups", "Groups", p)
+	s.render(w, r, v, 0, "groups", v.lang.T(locale.WebNavGroups), p)
 	return nil
 }
 
@@ -110,9 +111,9 @@ func (s *Server) groupShow(w http.ResponseWriter, r *http.Request, v *viewer) er
 		return err
 	}
 	ctx := r.Context()
-	p := groupPage{Group: g, Server: s.guildName(g.GuildID), Psych: psych, Admin: admin, Loc: v.loc}
+	p := groupPage{Group: g, Server: s.serverName(v.lang, g.GuildID), Psych: psych, Admin: admin, Loc: v.loc}
 	if g.Schedule != "" {
-		p.Schedule = hearth.DescribeSchedule(g.Schedule)
+		p.Schedule = hearth.DescribeScheduleIn(g.Schedule, v.lang)
 	}
 	if p.Upcoming, err = s.o.Store.UpcomingMeetings(ctx, g.ID, s.o.Now(), 5); err != nil {
 		return err
@@ -129,7 +130,7 @@ func (s *Server) groupShow(w http.ResponseWriter, r *http.Request, v *viewer) er
 		if p.History, err = s.history(ctx, g); err != nil {
 			return err
 		}
-		p.Chart = chartSVG(p.History, v.loc)
+		p.Chart = chartSVG(v.lang, p.History, v.loc)
 	}
 	ids := []string{g.FacilitatorID, g.ObserverID}
 	for _, m := range p.Members {
@@ -199,7 +200,7 @@ func (s *Server) groupChart(w http.ResponseWriter, r *http.Request, v *viewer) e
 		return err
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
-	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + string(chartSVG(rows, v.loc))))
+	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + string(chartSVG(v.lang, rows, v.loc))))
 	return nil
 }
 
@@ -211,8 +212,10 @@ type detailRow struct {
 }
 
 // meetingDetails shows each member's attendance, mood and note of one
-// meeting to its group's psychologists, after writing an audit row, like
-// the Details button of the summary DM.
+// meeting, after writing an audit row, like the Details button of the
+// summary DM and by the same rule (SPEC §6): only to the people that
+// meeting's summary was sent to, and only while they are psychologists of
+// the group. A psychologist who joined later sees totals and the average.
 func (s *Server) meetingDetails(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	g, psych, _, err := s.groupAccess(r, v)
 	if err != nil || !psych {
@@ -229,16 +232,29 @@ func (s *Server) meetingDetails(w http.ResponseWriter, r *http.Request, v *viewe
 	} else if err != nil {
 		return err
 	}
-	// The same handler as the summary DM's Details button checks and audits.
+	sentTo, err := s.o.Store.IsSummaryRecipient(ctx, m.ID, v.sess.UserID)
+	if err != nil {
+		return err
+	}
+	cs, err := s.o.Store.CheckIns(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	title := v.lang.T(locale.WebDetailsTitle, locale.A("Group", g.Name))
+	if !sentTo {
+		sum := hearth.Summarize(g, m, 0, cs)
+		s.render(w, r, v, 0, "details", title, detailsPage{Group: g, Meeting: m, Loc: v.loc, TotalsOnly: true,
+			Attended: sum.Attended, Moods: sum.Moods, AvgMood: sum.AvgMood})
+		return nil
+	}
+	// The same handler as the summary DM's Details button checks again
+	// (the group's psychologist of now, a recipient of the summary) and
+	// writes the audit row; it refuses anything else.
 	if _, err := s.dispatch(ctx, v, &commands.Request{Kind: commands.KindComponent, GuildID: g.GuildID,
 		CustomID: "summary:details:" + strconv.FormatInt(m.ID, 10)}); err != nil {
 		return err
 	}
 	members, err := s.o.Store.Members(ctx, g.ID)
-	if err != nil {
-		return err
-	}
-	cs, err := s.o.Store.CheckIns(ctx, m.ID)
 	if err != nil {
 		return err
 	}
@@ -257,12 +273,18 @@ func (s *Server) meetingDetails(w http.ResponseWriter, r *http.Request, v *viewe
 	for _, row := range rows {
 		ids = append(ids, row.UserID)
 	}
-	s.render(w, r, v, 0, "details", "Meeting details — "+g.Name, struct {
-		Group   *hearth.Group
-		Meeting *hearth.Meeting
-		Rows    []detailRow
-		Loc     *time.Location
-		Names   map[string]string
-	}{g, m, rows, v.loc, s.names(ctx, ids...)})
+	s.render(w, r, v, 0, "details", title, detailsPage{Group: g, Meeting: m, Rows: rows, Loc: v.loc, Names: s.names(ctx, ids...)})
 	return nil
+}
+
+type detailsPage struct {
+	Group      *hearth.Group
+	Meeting    *hearth.Meeting
+	Rows       []detailRow
+	Loc        *time.Location
+	Names      map[string]string
+	TotalsOnly bool // the summary was not sent to the viewer
+	Attended   int
+	Moods      int
+	AvgMood    float64
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // maxScanServers bounds how many of the bot's servers /me looks through
@@ -56,7 +57,7 @@ func (s *Server) myServers(ctx context.Context, v *viewer) ([]serverData, error)
 		for _, g := range d.Groups {
 			names[g.ID] = g.Name
 		}
-		out = append(out, serverData{GuildID: id, Server: s.guildName(id), Data: d, Names: names})
+		out = append(out, serverData{GuildID: id, Server: s.serverName(v.lang, id), Data: d, Names: names})
 	}
 	return out, nil
 }
@@ -66,7 +67,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, v, 0, "me", "My data", struct {
+	s.render(w, r, v, 0, "me", v.lang.T(locale.WebNavMe), struct {
 		Servers []serverData
 		Loc     *time.Location
 		Zone    string
@@ -78,7 +79,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, v *viewer) error {
 func (s *Server) meTimezone(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	tz := strings.TrimSpace(r.FormValue("timezone"))
 	if _, err := hearth.LoadLocation(tz); err != nil || tz == "" {
-		return hearth.Errorf(hearth.EINVALID, "%s", msgBadTimezone)
+		return hearth.Errorf(hearth.EINVALID, "%s", v.lang.T(locale.WebErrorsBadTimezone))
 	}
 	if err := s.o.Store.SetWebSessionTimezone(r.Context(), v.sess.ID, tz); err != nil {
 		return err
@@ -124,7 +125,7 @@ func (s *Server) meEraseForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if err != nil {
 		return err
 	}
-	s.render(w, r, v, 0, "me_erase", "Erase my data", sd)
+	s.render(w, r, v, 0, "me_erase", v.lang.T(locale.WebMeEraseTitle, locale.A("Server", sd.Server)), sd)
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/commands"
+	"github.com/hearthbot/hearth/locale"
 )
 
 //go:embed templates/*.html
@@ -61,7 +62,7 @@ type Options struct {
 // Server serves the dashboard.
 type Server struct {
 	o     Options
-	pages map[string]*template.Template
+	pages map[locale.Lang]map[string]*template.Template
 	mux   *http.ServeMux
 	cop   *http.CrossOriginProtection
 	perms *permCache
@@ -124,6 +125,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /servers/{guild}/settings", s.page(s.settingsShow))
 	s.mux.Handle("POST /servers/{guild}/settings", s.post(s.settingsSave))
 	s.mux.Handle("GET /servers/{guild}/audit", s.page(s.auditShow))
+
+	s.mux.Handle("POST /lang", s.post(s.langSwitch))
 
 	s.mux.Handle("GET /me", s.page(s.me))
 	s.mux.Handle("POST /me/timezone", s.post(s.meTimezone))
@@ -215,7 +218,7 @@ func (s *Server) page(fn pageFunc) http.Handler {
 func (s *Server) post(fn pageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.cop.Check(r); err != nil {
-			s.renderError(w, r, nil, http.StatusForbidden, msgCrossOrigin)
+			s.renderErrorKey(w, r, nil, http.StatusForbidden, locale.WebErrorsCrossOrigin)
 			return
 		}
 		sess, err := s.session(r)
@@ -233,7 +236,7 @@ func (s *Server) post(fn pageFunc) http.Handler {
 			token = r.PostFormValue("csrf")
 		}
 		if subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRF)) != 1 {
-			s.renderError(w, r, nil, http.StatusForbidden, msgBadToken)
+			s.renderErrorKey(w, r, nil, http.StatusForbidden, locale.WebErrorsBadToken)
 			return
 		}
 		s.serve(w, r, sess, fn)
@@ -241,7 +244,7 @@ func (s *Server) post(fn pageFunc) http.Handler {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, sess *hearth.WebSession, fn pageFunc) {
-	v, err := s.newViewer(r.Context(), sess)
+	v, err := s.newViewer(r, sess)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -259,9 +262,9 @@ func (s *Server) handleErr(w http.ResponseWriter, r *http.Request, v *viewer, er
 	var he *hearth.Error
 	switch {
 	case errors.Is(err, errNotFound):
-		s.renderError(w, r, v, http.StatusNotFound, msgNotFound)
+		s.renderErrorKey(w, r, v, http.StatusNotFound, locale.WebErrorsNotFound)
 	case errors.As(err, &he) && he.Code == hearth.ENOTFOUND:
-		s.renderError(w, r, v, http.StatusNotFound, msgNotFound)
+		s.renderErrorKey(w, r, v, http.StatusNotFound, locale.WebErrorsNotFound)
 	case errors.As(err, &he) && he.Code == hearth.EINTERNAL:
 		s.fail(w, r, err)
 	case errors.As(err, &he):
@@ -272,7 +275,7 @@ func (s *Server) handleErr(w http.ResponseWriter, r *http.Request, v *viewer, er
 		case hearth.EFORBIDDEN:
 			status = http.StatusForbidden
 		}
-		s.renderError(w, r, v, status, plain(he.Message))
+		s.renderError(w, r, v, status, plain(v.lang, hearth.ErrorMessageIn(err, v.lang)))
 	default:
 		s.fail(w, r, err)
 	}
@@ -281,21 +284,23 @@ func (s *Server) handleErr(w http.ResponseWriter, r *http.Request, v *viewer, er
 // fail logs an internal error (route and ids only) and shows an apology.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.o.Log.Error("dashboard request failed", "method", r.Method, "route", r.Pattern, "error", err)
-	s.renderError(w, r, nil, http.StatusInternalServerError, msgInternal)
+	s.renderErrorKey(w, r, nil, http.StatusInternalServerError, locale.WebErrorsInternal)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, nil, http.StatusNotFound, msgNotFound)
+	s.renderErrorKey(w, r, nil, http.StatusNotFound, locale.WebErrorsNotFound)
 }
 
-// plain turns a command reply's Discord markdown into plain text for a page.
-func plain(msg string) string {
-	r := strings.NewReplacer("**", "", "`", "", "<@&", "role ", "<@", "user ", "<#", "channel ")
-	return r.Replace(stripTimestamps(msg))
+// plain turns a command reply's Discord markdown into plain text for a
+// page in l.
+func plain(l locale.Lang, msg string) string {
+	r := strings.NewReplacer("**", "", "`", "", "<@&", l.T(locale.WebCommonRolePrefix)+" ", "<@", l.T(locale.WebCommonUserPrefix)+" ",
+		"<#", l.T(locale.WebCommonChannelPrefix)+" ")
+	return r.Replace(stripTimestamps(l, msg))
 }
 
 // stripTimestamps removes Discord's <t:…> tags, which only Discord renders.
-func stripTimestamps(s string) string {
+func stripTimestamps(l locale.Lang, s string) string {
 	for {
 		i := strings.Index(s, "<t:")
 		if i < 0 {
@@ -305,6 +310,6 @@ func stripTimestamps(s string) string {
 		if j < 0 {
 			return s
 		}
-		s = s[:i] + "earlier" + s[i+j+1:]
+		s = s[:i] + l.T(locale.WebCommonEarlier) + s[i+j+1:]
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearthbot/hearth"
 	"github.com/hearthbot/hearth/commands"
+	"github.com/hearthbot/hearth/locale"
 )
 
 const auditPage = 50
@@ -37,12 +38,12 @@ func (s *Server) settingsShow(w http.ResponseWriter, r *http.Request, v *viewer)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, v, 0, "settings", "Settings", struct {
+	s.render(w, r, v, 0, "settings", v.lang.T(locale.WebSettingsTitle, locale.A("Server", s.serverName(v.lang, guild))), struct {
 		GuildID, Server string
 		Settings        *hearth.GuildSettings
 		Crisis          string
 		Retention       int
-	}{guild, s.guildName(guild), st, st.Crisis(), retention(st)})
+	}{guild, s.serverName(v.lang, guild), st, st.Crisis(), retention(st)})
 	return nil
 }
 
@@ -72,7 +73,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *viewer)
 	if d := strings.TrimSpace(r.FormValue("retention")); d != "" {
 		n, err := strconv.ParseInt(d, 10, 64)
 		if err != nil {
-			return hearth.Errorf(hearth.EINVALID, "%s", msgBadForm)
+			return hearth.Errorf(hearth.EINVALID, "%s", v.lang.T(locale.WebCommonBadForm))
 		}
 		if int(n) != retention(st) {
 			if _, err := s.adminCommand(ctx, v, guild, "settings retention", map[string]commands.Option{"days": {Int: n}}); err != nil {
@@ -101,13 +102,13 @@ func (s *Server) auditShow(w http.ResponseWriter, r *http.Request, v *viewer) er
 	for _, e := range es {
 		ids = append(ids, e.ActorID)
 	}
-	s.render(w, r, v, 0, "audit", "Audit log", struct {
+	s.render(w, r, v, 0, "audit", v.lang.T(locale.WebAuditTitle, locale.A("Server", s.serverName(v.lang, guild))), struct {
 		GuildID, Server string
 		Entries         []hearth.AuditEntry
 		Page            int
 		Prev, Next      int
 		Loc             *time.Location
 		Names           map[string]string
-	}{guild, s.guildName(guild), es, page, page - 1, map[bool]int{true: page + 1}[more], v.loc, s.names(r.Context(), ids...)})
+	}{guild, s.serverName(v.lang, guild), es, page, page - 1, map[bool]int{true: page + 1}[more], v.loc, s.names(r.Context(), ids...)})
 	return nil
 }

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/hearthbot/hearth"
+	"github.com/hearthbot/hearth/locale"
 )
 
 // priorityWeb is the outbound priority of the dashboard's Discord reads:
@@ -28,15 +30,18 @@ type viewer struct {
 	s     *Server
 	sess  *hearth.WebSession
 	loc   *time.Location
+	lang  locale.Lang     // the language of their pages
 	psych []*hearth.Group // groups they coordinate, in every server
+	leads []string        // servers where they are the clinical lead
 
 	adminOnce sync.Once
 	admin     []hearth.GuildInfo // servers where they have Manage Server
 	adminErr  error
 }
 
-func (s *Server) newViewer(ctx context.Context, sess *hearth.WebSession) (*viewer, error) {
-	v := &viewer{s: s, sess: sess, loc: time.UTC}
+func (s *Server) newViewer(r *http.Request, sess *hearth.WebSession) (*viewer, error) {
+	ctx := r.Context()
+	v := &viewer{s: s, sess: sess, loc: time.UTC, lang: s.viewerLang(r, sess.UserID)}
 	if sess.Timezone != "" {
 		if loc, err := hearth.LoadLocation(sess.Timezone); err == nil {
 			v.loc = loc
@@ -47,6 +52,11 @@ func (s *Server) newViewer(ctx context.Context, sess *hearth.WebSession) (*viewe
 		return nil, err
 	}
 	v.psych = gs
+	if ls, ok := s.o.Store.(leadGuilds); ok {
+		if v.leads, err = ls.LeadGuilds(ctx, sess.UserID); err != nil {
+			return nil, err
+		}
+	}
 	// Until the visitor picks a zone on /me, times show in the zone of the
 	// first group they coordinate, else UTC.
 	if sess.Timezone == "" && len(gs) > 0 {
@@ -55,6 +65,12 @@ func (s *Server) newViewer(ctx context.Context, sess *hearth.WebSession) (*viewe
 		}
 	}
 	return v, nil
+}
+
+// leadGuilds is the optional part of the store that finds the servers
+// whose clinical lead a user is (storage.DB has it).
+type leadGuilds interface {
+	LeadGuilds(ctx context.Context, userID string) ([]string, error)
 }
 
 // coordinates returns the group if the visitor is one of its psychologists now.
@@ -108,11 +124,11 @@ func (v *viewer) adminServers(ctx context.Context) ([]hearth.GuildInfo, error) {
 // nav builds the menu; an error reading Discord only hides admin links.
 func (v *viewer) nav(ctx context.Context) nav {
 	servers, _ := v.adminServers(ctx)
-	return nav{Alerts: len(v.psych) > 0, Groups: true, Me: true, Servers: servers}
+	return nav{Alerts: len(v.psych) > 0 || len(v.leads) > 0, Groups: true, Me: true, Servers: servers}
 }
 
-// guildName names a server the bot is in, or returns its id.
-func (s *Server) guildName(id string) string {
+// serverName names a server in l, or returns its id.
+func (s *Server) serverName(l locale.Lang, id string) string {
 	if s.o.Discord != nil {
 		for _, g := range s.o.Discord.Guilds() {
 			if g.ID == id && g.Name != "" {
@@ -120,7 +136,7 @@ func (s *Server) guildName(id string) string {
 			}
 		}
 	}
-	return "server " + id
+	return l.T(locale.WebCommonServer, locale.A("ID", id))
 }
 
 // permCache remembers Manage Server answers for permTTL.

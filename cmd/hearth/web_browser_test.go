@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -73,6 +75,17 @@ func evalString(t *testing.T, ctx context.Context, js string) string {
 		t.Fatalf("evaluate %q: %v", js, err)
 	}
 	return s
+}
+
+// speakSpanish makes the tab's browser ask for Spanish pages
+// (Accept-Language: es-ES), as a browser set up in Spanish does.
+func speakSpanish(t *testing.T, ctx context.Context) {
+	t.Helper()
+	ua := evalString(t, ctx, `navigator.userAgent`)
+	must(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: "es-ES,es;q=0.9"})
+		return err
+	}))
 }
 
 // browserLogin logs in through Discord's (the test server's) login page.
@@ -177,6 +190,37 @@ func TestWeb_Browser(t *testing.T) {
 		}
 	})
 
+	// The facilitator again, in a browser set up in Spanish (hearth has
+	// stored no language for them: they never used a command).
+	facES := tab(t, browser)
+	must(t, facES, chromedp.Navigate("about:blank"))
+	speakSpanish(t, facES)
+	w.browserLogin(t, facES, h.fac)
+
+	t.Run("A Spanish viewer sees the alert list in Spanish", func(t *testing.T) {
+		must(t, facES, chromedp.Navigate(w.base+"/alerts"), chromedp.WaitVisible(chromedp.CSS(`table`)))
+		shot(t, facES, "dashboard-alerts-es")
+		if lang := evalString(t, facES, `document.documentElement.lang`); lang != "es" {
+			t.Errorf("<html lang=%q>", lang)
+		}
+		if h1 := evalString(t, facES, `document.querySelector("h1").innerText`); h1 != "Alertas" {
+			t.Errorf("heading %q", h1)
+		}
+		head := evalString(t, facES, `document.querySelector("thead").innerText`)
+		for _, want := range []string{"Alerta", "Grupo", "Persona", "Urgencia", "Estado", "Enviada"} {
+			if !strings.Contains(head, want) {
+				t.Errorf("table head %q lacks %q", head, want)
+			}
+		}
+		row := evalString(t, facES, `document.querySelector("tbody tr").innerText`)
+		if !strings.Contains(row, "recaída") || !strings.Contains(row, "abierta") || !strings.Contains(row, "hoy") {
+			t.Errorf("alert row %q is not in Spanish", row)
+		}
+		if strings.Contains(row, canary) {
+			t.Errorf("the list shows the note")
+		}
+	})
+
 	t.Run("Acknowledge with Tab and Enter; the member gets the DM", func(t *testing.T) {
 		before := len(h.dms(h.members[0]))
 		must(t, fac, chromedp.Navigate(alert))
@@ -234,6 +278,19 @@ func TestWeb_Browser(t *testing.T) {
 		w.browserLogin(t, admin, h.admin)
 		member := tab(t, browser)
 		w.browserLogin(t, member, h.members[1])
+		// An admin and a member who pick Spanish with the switch, in the
+		// page's header (a plain form: no script).
+		adminES := tab(t, browser)
+		w.browserLogin(t, adminES, h.admin)
+		memberES := tab(t, browser)
+		w.browserLogin(t, memberES, h.members[2])
+		for _, ctx := range []context.Context{adminES, memberES} {
+			must(t, ctx, chromedp.Navigate(w.base+"/groups"), chromedp.Click(chromedp.CSS(`#lang-switch`)),
+				chromedp.WaitVisible(chromedp.CSS(`html[lang="es"] h1`)))
+			if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != w.base+"/groups" {
+				t.Errorf("the switch went to %s, not back to /groups", loc)
+			}
+		}
 		pages := []struct {
 			ctx  context.Context
 			path string
@@ -241,6 +298,11 @@ func TestWeb_Browser(t *testing.T) {
 			{fac, "/"}, {fac, "/alerts"}, {fac, fmt.Sprintf("/alerts/%d", w.alertID)}, {fac, fmt.Sprintf("/groups/%d", w.group.ID)},
 			{admin, "/groups"}, {admin, "/groups/new?server=" + h.guild}, {admin, "/servers/" + h.guild + "/audit"}, {admin, "/servers/" + h.guild + "/settings"},
 			{member, "/me"},
+			// The same pages in Spanish, whose words are longer.
+			{facES, "/"}, {facES, "/alerts"}, {facES, fmt.Sprintf("/alerts/%d", w.alertID)}, {facES, fmt.Sprintf("/groups/%d", w.group.ID)},
+			{adminES, "/groups"}, {adminES, "/groups/new?server=" + h.guild}, {adminES, fmt.Sprintf("/groups/%d/edit", w.group.ID)},
+			{adminES, fmt.Sprintf("/groups/%d/delete", w.group.ID)}, {adminES, "/servers/" + h.guild + "/audit"}, {adminES, "/servers/" + h.guild + "/settings"},
+			{memberES, "/me"}, {memberES, "/me/erase?server=" + h.guild},
 		}
 		for _, p := range pages {
 			must(t, p.ctx, chromedp.EmulateViewport(375, 740), chromedp.Navigate(w.base+p.path))
@@ -248,7 +310,7 @@ func TestWeb_Browser(t *testing.T) {
 			var sw, iw int
 			fmt.Sscan(got, &sw, &iw)
 			if iw != 375 || sw > iw {
-				t.Errorf("%s at 375 px: scrollWidth %d, innerWidth %d", p.path, sw, iw)
+				t.Errorf("%s (%s) at 375 px: scrollWidth %d, innerWidth %d", p.path, evalString(t, p.ctx, `document.documentElement.lang`), sw, iw)
 			}
 		}
 		shot(t, member, "dashboard-me-phone")
