@@ -130,6 +130,21 @@ func (s *Alerts) deliver(ctx context.Context, j *hearth.Job) (string, error) {
 		s.Engine.Wake()
 		return id, nil
 	}
+	// Acknowledged or resolved while the DM was on its way, the edit job of
+	// that change found no message to edit: bring this one up to date. A
+	// retry may also have got back, for its nonce, the message a lost
+	// attempt created with the state of then.
+	cur, err := s.Store.Alert(ctx, a.ID)
+	if err != nil {
+		return "", fmt.Errorf("reload alert: %w", err)
+	}
+	if j.Attempts > 0 || cur.Revision != a.Revision || cur.Status != a.Status {
+		edit := hearth.AlertJob(hearth.JobAlertEdit, cur, d.RecipientID, "", s.Engine.Now(), "edit", "sent", id, strconv.Itoa(cur.Revision))
+		if err := s.Engine.Jobs.EnqueueJobs(ctx, edit); err != nil {
+			return "", fmt.Errorf("enqueue edit of a dm sent stale: %w", err)
+		}
+		s.Engine.Wake()
+	}
 	if err := s.afterOutcome(ctx, a, g, settings, d); err != nil {
 		return "", err
 	}

@@ -463,3 +463,27 @@ func TestAlertService_SameRuleForEveryCaller(t *testing.T) {
 		h.waitDMs(member, 1)
 	})
 }
+
+// TestAlert_AcknowledgedWhileDMOnItsWay: Discord creates both alert DMs but
+// hearth never hears back, so neither delivery has a message id when a
+// psychologist acknowledges: the edit of the other DM finds nothing to
+// edit. When the retried send gets its message back (same nonce), it is
+// brought up to date, so no psychologist is left reading "Open".
+func TestAlert_AcknowledgedWhileDMOnItsWay(t *testing.T) {
+	h := start(t)
+	h.setupGroup()
+	h.fake.LoseResponseNext("POST", "/channels/*/messages", 2)
+	struggle(h, h.members[1], "today", false, "")
+	facDM := h.waitDMs(h.fac, 1)[0]
+	h.waitDMs(h.obs, 1)
+	h.press(h.fac, facDM, buttonIDs(facDM.Components)[1])
+	h.advance(time.Minute) // past the retry backoff of both sends
+	h.waitText(h.obs, "Acknowledged by <@"+h.fac+">")
+	h.waitText(h.fac, "Acknowledged by <@"+h.fac+">")
+	h.settle()
+	for _, p := range []string{h.fac, h.obs} {
+		if n := len(h.dms(p)); n != 1 {
+			t.Errorf("%s has %d alert DMs, want 1", p, n)
+		}
+	}
+}
