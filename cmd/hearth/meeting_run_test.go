@@ -483,3 +483,44 @@ func TestMeeting_BriefOfAOneOff(t *testing.T) {
 		}
 	}
 }
+
+// TestMeeting_VoiceChannelGoneNoStaffChannel: a voice channel deleted
+// before the meeting, in a server without a staff channel, is reported like
+// a refused post: both psychologists by DM, each in their language, naming
+// the group and what to fix, no member; once, and counted.
+func TestMeeting_VoiceChannelGoneNoStaffChannel(t *testing.T) {
+	h := start(t, withHTTP())
+	_, voice := h.voiceGroup()
+	if err := h.app.DB.SetUserLanguage(h.ctx(), h.guild, h.obs, "es", h.now()); err != nil {
+		t.Fatal(err)
+	}
+	h.fake.DeleteChannel(voice)
+	h.advanceTo(firstMeeting)
+	// Each psychologist also has the brief: the report is the DM telling
+	// what to fix.
+	reports := func(user string) []string {
+		var out []string
+		for _, d := range h.dms(user) {
+			if strings.Contains(d.Content, "/group edit voice") {
+				out = append(out, d.Content)
+			}
+		}
+		return out
+	}
+	err := h.fake.WaitFor(h.ctx(), func() bool { return len(reports(h.fac)) > 0 && len(reports(h.obs)) > 0 })
+	if err != nil {
+		t.Fatalf("no voice report by DM: %v", err)
+	}
+	fac, obs := reports(h.fac)[0], reports(h.obs)[0]
+	mustContain(t, fac, "**Anxiety Circle**", "voice channel no longer exists")
+	mustContain(t, obs, "**Anxiety Circle**", "su canal de voz ya no existe")
+	noPrivate(t, h, fac, obs)
+	h.wantMetric(`hearth_jobs_given_up_total{kind="meeting.voice",outcome="refused"}`, 1)
+	t.Run("OncePerMeeting", func(t *testing.T) {
+		h.restart()
+		h.advanceTo(firstMeeting.Add(30 * time.Minute))
+		if a, b := len(reports(h.fac)), len(reports(h.obs)); a != 1 || b != 1 {
+			t.Errorf("voice reports: %d and %d DMs, want 1 each", a, b)
+		}
+	})
+}
