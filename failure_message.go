@@ -10,6 +10,8 @@ package hearth
 func FailureNotice(g *Group, reason string, p Printer) Message {
 	var what string
 	switch reason {
+	case StaffVoiceGone, StaffVoiceNoAccess:
+		return VoiceProblemNotice(g, reason, p)
 	case FailureChannelGone:
 		what = p.Text("dom_notice.channel_gone", "Group", g.Name)
 	case FailureChannelForbidden:

@@ -68,6 +68,9 @@ type PlanStore interface {
 	// PendingMeetingJobs returns the pending meeting jobs (keys starting
 	// with "meeting:") of a group.
 	PendingMeetingJobs(ctx context.Context, groupID int64) ([]*Job, error)
+	// ComingMeetings returns the scheduled meetings of every group that
+	// start in (from, to] and still have their pending start job, by start.
+	ComingMeetings(ctx context.Context, from, to time.Time) ([]*Meeting, error)
 }
 
 // ParseMeetingTime reads a one-off meeting time, `YYYY-MM-DD HH:MM`, as a

@@ -128,15 +128,22 @@ type VoiceObserver interface {
 	VoiceSnapshot(ctx context.Context, guildID string, states []VoiceState) error
 }
 
-// Staff notice reasons about a group's voice channel.
+// Reasons, in a failure report (JobFailureReport), of a problem with a
+// group's voice channel.
 const (
 	StaffVoiceGone     = "voice-gone"      // the voice channel no longer exists
 	StaffVoiceNoAccess = "voice-forbidden" // hearth cannot see the voice channel
 )
 
-// VoiceProblemNotice is the staff-channel notice when hearth cannot see a
-// group's voice channel, so presence cannot count attendance: the group
-// only, no member and no content, in the group's language p.
+// VoiceCheck is not a job: it is the kind under which a voice channel
+// hearth cannot see at a meeting's start is counted with the refused work
+// (hearth_jobs_given_up_total), since it is reported like a refused post.
+const VoiceCheck JobKind = "meeting.voice"
+
+// VoiceProblemNotice is the notice, for the staff channel or a
+// psychologist, when hearth cannot see a group's voice channel, so presence
+// cannot count attendance: the group only, no member and no content, in the
+// reader's language p.
 func VoiceProblemNotice(g *Group, reason string, p Printer) Message {
 	why := p.Text("dom_notice.voice_gone")
 	if reason == StaffVoiceNoAccess {

@@ -326,6 +326,15 @@ func (s *Server) DMs(userID string) []*discordgo.Message {
 	return s.Messages(id)
 }
 
+// DMChannel returns the id of the DM channel with a user, opening it as
+// POST /users/@me/channels would: a test can aim a fault at it before the
+// bot sends there.
+func (s *Server) DMChannel(userID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dmChannelLocked(userID).ID
+}
+
 // AllMessages returns every version of every message ever stored anywhere,
 // deleted and edited-away ones included, in creation order: what a privacy
 // test must scan, since anything here was visible to someone at some time.

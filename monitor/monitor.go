@@ -96,7 +96,7 @@ func New(o Options) *Monitor {
 	})
 	m.failed = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hearth_jobs_given_up_total",
-		Help: "Jobs that failed for good, by kind and outcome: refused (Discord refused for good: a deleted channel, a missing permission, a 400) or exhausted (transient failures until scheduler.max_attempts, 24 hours or the meeting's start + catch_up). Each was reported to the staff.",
+		Help: "Jobs that failed for good, by kind and outcome: refused (Discord refused for good: a deleted channel, a missing permission, a 400) or exhausted (transient failures until scheduler.max_attempts, 24 hours or the meeting's start + catch_up). Each was reported to the staff. Kind meeting.voice: a group's voice channel hearth could not see at a meeting's start, reported the same way.",
 	}, []string{"kind", "outcome"})
 	m.reg.MustRegister(m.interactions, m.latency, m.rest, m.invalid, m.failed, &storeCollector{m: m},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

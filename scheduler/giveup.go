@@ -28,6 +28,8 @@ type FailureStore interface {
 //     that too, both psychologists of the group by DM; one report per
 //     meeting and reason;
 //   - a psychologist's meeting summary: reported the same way;
+//   - a group's voice channel hearth cannot see at a meeting's start
+//     (Problem): reported the same way;
 //   - alert work (the alert DM, the escalation, its reminders, the staff
 //     notice): the staff channel and the clinical lead are told that an
 //     alert could not be delivered (no content, no member name), and the
@@ -108,6 +110,26 @@ func (f *Failures) group(ctx context.Context, id int64) (*hearth.Group, error) {
 		return nil, fmt.Errorf("load group: %w", err)
 	}
 	return g, nil
+}
+
+// Problem reports, like a refused post, a problem hearth found with a
+// group's setup outside a failed job (a voice channel it cannot see): the
+// staff channel, or failing that both psychologists by DM, are told which
+// group and what to fix, once per meeting and reason (the report's key),
+// and Count counts it under kind as refused.
+func (f *Failures) Problem(ctx context.Context, g *hearth.Group, meetingID int64, kind hearth.JobKind, reason string) error {
+	r := hearth.FailureReportJob(g, meetingID, reason, f.Engine.Now())
+	if err := f.Engine.Jobs.EnqueueJobs(ctx, r); err != nil {
+		return fmt.Errorf("queue failure report: %w", err)
+	}
+	if r.ID == 0 {
+		return nil // reported already: a retried start
+	}
+	if f.Count != nil {
+		f.Count(kind, false)
+	}
+	f.Engine.Wake()
+	return nil
 }
 
 // psychologistReports sends report r to each psychologist of g by DM.

@@ -48,6 +48,9 @@ type Meetings struct {
 	// Presence records voice presence and the attendance it earns; nil:
 	// none.
 	Presence *Presence
+	// Failures reports a voice channel hearth cannot see, as it reports
+	// refused posts; nil: reported without a metric.
+	Failures *Failures
 }
 
 // Register registers the meeting job handlers on the engine.

@@ -63,7 +63,15 @@ type Planner struct {
 
 	mu        sync.Mutex // one planning pass at a time in this process
 	schedules map[int64]cachedSchedule
+	// briefed holds, by start, the coming meetings whose brief jobs this
+	// process has ensured, so each pass enqueues only the new ones.
+	briefed map[int64]time.Time
 }
+
+// briefSweep is how far past its brief's due time each planning pass looks
+// for coming meetings without brief jobs: well over the minute between
+// passes, so every meeting is seen by a few passes before its brief is due.
+const briefSweep = 15 * time.Minute
 
 type cachedSchedule struct {
 	key   string
@@ -87,6 +95,7 @@ type PlanStats struct {
 	Created   int // meetings stored
 	Replanned int // groups re-planned because their settings changed
 	Failed    int // groups left for the next pass after an error
+	Briefs    int // missing brief jobs of coming meetings added
 }
 
 // PlanAll extends the plan of every group with a schedule up to
@@ -171,8 +180,13 @@ func (p *Planner) PlanAll(ctx context.Context) (PlanStats, error) {
 		}
 	}
 	flush()
-	if st.Created > 0 || st.Replanned > 0 {
-		p.Log.Info("meetings planned", "groups", st.Groups, "created", st.Created, "replanned", st.Replanned, "failed", st.Failed)
+	if n, err := p.ensureBriefs(ctx, now, groups); err != nil {
+		p.Log.Error("unable to add missing pre-meeting briefs", "error", err)
+	} else {
+		st.Briefs = n
+	}
+	if st.Created > 0 || st.Replanned > 0 || st.Briefs > 0 {
+		p.Log.Info("meetings planned", "groups", st.Groups, "created", st.Created, "replanned", st.Replanned, "failed", st.Failed, "briefs", st.Briefs)
 		p.wake()
 	}
 	return st, nil
@@ -201,6 +215,66 @@ func (p *Planner) schedule(g *hearth.Group, key string) (hearth.Schedule, error)
 func (p *Planner) newMeetingJobs(m *hearth.Meeting, g *hearth.Group, now time.Time, why string) []*hearth.Job {
 	jobs := append(hearth.MeetingJobs(m, g, now), hearth.BriefJobs(m, g, p.BriefBefore, now)...)
 	return append(jobs, hearth.EventsJob(g.GuildID, now, why))
+}
+
+// ensureBriefs adds the brief jobs missing from the meetings whose brief
+// falls due within briefSweep: meetings planned before the brief existed or
+// while meetings.brief_before was 0, one-offs added by /schedule once, and
+// briefs whose jobs were lost. A brief job's key is fixed per meeting and
+// role, so one that exists (pending, sent, missed or cancelled) is left as
+// it is and a brief is never planned twice. p.mu is held.
+func (p *Planner) ensureBriefs(ctx context.Context, now time.Time, groups []*hearth.Group) (int, error) {
+	if p.BriefBefore <= 0 {
+		return 0, nil
+	}
+	from := now.Add(p.BriefBefore) // an earlier meeting's brief is late
+	for id, start := range p.briefed {
+		if !start.After(from) {
+			delete(p.briefed, id)
+		}
+	}
+	ms, err := p.Store.ComingMeetings(ctx, from, from.Add(briefSweep))
+	if err != nil {
+		return 0, err
+	}
+	if p.briefed == nil {
+		p.briefed = map[int64]time.Time{}
+	}
+	byID := make(map[int64]*hearth.Group, len(groups))
+	for _, g := range groups {
+		byID[g.ID] = g
+	}
+	var jobs []*hearth.Job
+	var seen []*hearth.Meeting
+	for _, m := range ms {
+		if _, ok := p.briefed[m.ID]; ok {
+			continue
+		}
+		g := byID[m.GroupID]
+		if g == nil { // a group with one-offs only
+			if g, err = p.Store.Group(ctx, m.GroupID); hearth.ErrorCode(err) == hearth.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return 0, err
+			}
+			byID[g.ID] = g
+		}
+		jobs = append(jobs, hearth.BriefJobs(m, g, p.BriefBefore, now)...)
+		seen = append(seen, m)
+	}
+	if err := p.Store.EnqueueJobs(ctx, jobs...); err != nil {
+		return 0, err
+	}
+	for _, m := range seen {
+		p.briefed[m.ID] = m.StartsAt
+	}
+	added := 0
+	for _, j := range jobs {
+		if j.ID != 0 { // 0: its key existed
+			added++
+		}
+	}
+	return added, nil
 }
 
 // token returns a short random string that makes a job key unique.
@@ -365,7 +439,9 @@ func (p *Planner) resync(ctx context.Context, g *hearth.Group, m *hearth.Meeting
 		}
 		pending = all[m.ID]
 	}
-	var add []*hearth.Job
+	// A brief keeps its key: one that exists in any state is left alone,
+	// a missing one is added (EnqueueJobs skips existing keys).
+	add := hearth.BriefJobs(m, g, p.BriefBefore, now)
 	for _, w := range want {
 		if containsJob(pending, w, same) {
 			continue

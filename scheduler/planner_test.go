@@ -221,3 +221,101 @@ func keys(m map[string]*hearth.Job) []string {
 	}
 	return out
 }
+
+func TestPlanner_Briefs(t *testing.T) {
+	ctx := context.Background()
+	forEachDB(t, func(t *testing.T, db *storage.DB, clk *clock) {
+		// Monday 9:00; the group meets on Tuesday at 19:00 in Madrid
+		// (18:00 UTC), planned by a version without the brief.
+		clk.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		first := time.Date(2026, 3, 3, 18, 0, 0, 0, time.UTC)
+		g := newGroup(t, db, "Tuesday", "every tuesday at 19:00", clk.Now())
+		old := newPlanner(db, clk)
+		if st, err := old.PlanAll(ctx); err != nil || st.Created != 2 || st.Briefs != 0 {
+			t.Fatalf("plan without briefs = %+v, %v", st, err)
+		}
+		briefs := func() []string {
+			var keys []string
+			for _, role := range []string{hearth.RoleFacilitator, hearth.RoleObserver} {
+				key := hearth.MeetingKey(1, "brief", role)
+				if _, err := db.Job(ctx, key); err == nil {
+					keys = append(keys, key)
+				} else if hearth.ErrorCode(err) != hearth.ENOTFOUND {
+					t.Fatal(err)
+				}
+			}
+			return keys
+		}
+		if keys := briefs(); len(keys) != 0 {
+			t.Fatalf("brief jobs %v planned with brief_before 0", keys)
+		}
+
+		p := newPlanner(db, clk) // restarted with meetings.brief_before = 1h
+		p.BriefBefore = time.Hour
+		if st, err := p.PlanAll(ctx); err != nil || st.Briefs != 0 {
+			t.Fatalf("pass a day ahead = %+v, %v; want no brief yet", st, err)
+		}
+		clk.Set(first.Add(-time.Hour - 10*time.Minute))
+		st, err := p.PlanAll(ctx)
+		if err != nil || st.Briefs != 2 {
+			t.Fatalf("pass before the brief is due = %+v, %v; want 2 briefs", st, err)
+		}
+		for _, key := range briefs() {
+			if j := job(t, db, key); !j.DueAt.Equal(first.Add(-time.Hour)) || j.Status != hearth.JobPending || j.MeetingID != 1 {
+				t.Errorf("brief job %s = %+v", key, j)
+			}
+		}
+		if n := len(briefs()); n != 2 {
+			t.Fatalf("%d brief jobs, want 2", n)
+		}
+		t.Run("OnceAcrossPassesAndRestarts", func(t *testing.T) {
+			if st, _ := p.PlanAll(ctx); st.Briefs != 0 {
+				t.Errorf("second pass added %d briefs", st.Briefs)
+			}
+			// The brief was sent; a restarted planner does not plan it again.
+			clk.Set(first.Add(-time.Hour))
+			js, err := db.ClaimJobs(ctx, "test", clk.Now(), time.Minute, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, j := range js {
+				if j.Kind == hearth.JobMeetingBrief {
+					if err := db.FinishJob(ctx, j.ID, "test", hearth.JobDone, "m1", ""); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			clk.Set(first.Add(-time.Hour - 5*time.Minute))
+			q := newPlanner(db, clk)
+			q.BriefBefore = time.Hour
+			if st, _ := q.PlanAll(ctx); st.Briefs != 0 {
+				t.Errorf("restarted planner added %d briefs to a meeting briefed already", st.Briefs)
+			}
+			for _, key := range briefs() {
+				if j := job(t, db, key); j.Status != hearth.JobDone {
+					t.Errorf("brief %s is %s after a restart, want done", key, j.Status)
+				}
+			}
+		})
+		t.Run("Replan", func(t *testing.T) {
+			// The next week's meeting, a week ahead, is kept by a
+			// re-plan, which adds its missing briefs at once.
+			clk.Set(first.Add(time.Hour))
+			if err := p.Replan(ctx, g.ID); err != nil {
+				t.Fatal(err)
+			}
+			for _, role := range []string{hearth.RoleFacilitator, hearth.RoleObserver} {
+				j := job(t, db, hearth.MeetingKey(2, "brief", role))
+				if !j.DueAt.Equal(first.Add(7*24*time.Hour - time.Hour)) {
+					t.Errorf("brief of the kept meeting due %v", j.DueAt)
+				}
+			}
+			if err := p.Replan(ctx, g.ID); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(pending(t, db, g.ID)); n == 0 {
+				t.Fatal("no pending jobs after a re-plan")
+			}
+		})
+	})
+}

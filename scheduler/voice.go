@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hearthbot/hearth"
 )
@@ -15,8 +14,10 @@ type VoiceChecker interface {
 
 // checkVoice reports, like a refused post, a group voice channel hearth
 // cannot see when a meeting starts: without it, presence counts nobody.
-// The staff channel gets one content-free notice per meeting. A transient
-// failure is only logged: it must not hold up the start post.
+// Failures.Problem tells the staff channel or, failing that, both
+// psychologists by DM, once per meeting and reason, with no member and no
+// content. A transient failure is only logged: it must not hold up the
+// start post.
 func (s *Meetings) checkVoice(ctx context.Context, g *hearth.Group, m *hearth.Meeting) error {
 	if g.VoiceChannelID == "" {
 		return nil
@@ -43,23 +44,16 @@ func (s *Meetings) checkVoice(ctx context.Context, g *hearth.Group, m *hearth.Me
 		return nil
 	}
 	s.Log.Error("unable to see a group's voice channel", "group", g.ID, "meeting", m.ID, "channel", g.VoiceChannelID, "reason", reason)
-	settings, err := s.Store.GuildSettings(ctx, g.GuildID)
-	if err != nil {
-		return fmt.Errorf("load guild settings: %w", err)
+	f := s.Failures
+	if f == nil {
+		f = &Failures{Engine: s.Engine}
 	}
-	if settings.StaffChannelID == "" {
-		return nil
-	}
-	staff := hearth.MeetingJob(hearth.JobMeetingStaff, m, g, "", reason, s.Engine.Now(), hearth.MeetingKey(m.ID, "staff", reason))
-	if err := s.Engine.Jobs.EnqueueJobs(ctx, staff); err != nil {
-		return fmt.Errorf("queue staff notice: %w", err)
-	}
-	s.Engine.Wake()
-	return nil
+	return f.Problem(ctx, g, m.ID, hearth.VoiceCheck, reason)
 }
 
 // staffNotice is the staff-channel notice of a problem with a group's
-// channels, by reason.
+// channels, by reason (JobMeetingStaff: this version queues voice problems
+// as failure reports, an older one as staff notices).
 func staffNotice(g *hearth.Group, reason string, p hearth.Printer) hearth.Message {
 	switch reason {
 	case hearth.StaffVoiceGone, hearth.StaffVoiceNoAccess:

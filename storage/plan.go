@@ -174,6 +174,24 @@ func (db *DB) SaveMeetingPlans(ctx context.Context, ps ...*hearth.MeetingPlan) e
 	return nil
 }
 
+// ComingMeetings returns the scheduled meetings of every group that start
+// in (from, to] and still have their pending start job, by start. Meetings
+// have no index by start alone, jobs do (status, due_at), and a coming
+// meeting's start job is due at its start until it runs: the jobs find the
+// meetings, so a pass every minute reads only the few in the window.
+func (db *DB) ComingMeetings(ctx context.Context, from, to time.Time) ([]*hearth.Meeting, error) {
+	g := db.gorm.WithContext(ctx)
+	starts := g.Model(&jobRow{}).Select("meeting_id").
+		Where("status = ? AND due_at > ? AND due_at <= ? AND kind = ?", hearth.JobPending, utc(from), utc(to), string(hearth.JobMeetingStart))
+	var rows []meetingRow
+	err := g.Where("id IN (?) AND status = ? AND starts_at > ? AND starts_at <= ?", starts, hearth.MeetingScheduled, utc(from), utc(to)).
+		Order("starts_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read coming meetings: %w", err)
+	}
+	return meetingsOf(rows)
+}
+
 // PendingMeetingJobs returns the pending meeting jobs of a group, by due time.
 func (db *DB) PendingMeetingJobs(ctx context.Context, groupID int64) ([]*hearth.Job, error) {
 	var rows []jobRow

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -401,4 +402,125 @@ func TestMeeting_BriefGoesToTheCurrentPsychologists(t *testing.T) {
 			t.Errorf("the replaced facilitator got the brief")
 		}
 	}
+}
+
+// briefDMs returns the DMs to user that are a pre-meeting brief.
+func (h *harness) briefDMs(user string) []*discordgo.Message {
+	var out []*discordgo.Message
+	for _, d := range h.dms(user) {
+		if strings.Contains(text(d), "Brief for the **Anxiety Circle** meeting") {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// TestMeeting_BriefLostAnswerAndRestart loses Discord's answer to both
+// brief DMs (the DMs were created) and restarts hearth before the retry:
+// each psychologist still has exactly one brief, because the retry carries
+// the same nonce with enforce_nonce.
+func TestMeeting_BriefLostAnswerAndRestart(t *testing.T) {
+	h := start(t)
+	h.scheduleGroup()
+	chans := map[string]string{h.fac: h.fake.DMChannel(h.fac), h.obs: h.fake.DMChannel(h.obs)}
+	for _, ch := range chans {
+		h.fake.LoseResponseNext("POST", "/channels/"+ch+"/messages", 1)
+	}
+	h.advanceTo(firstMeeting.Add(-time.Hour))
+	err := h.fake.WaitFor(h.ctx(), func() bool {
+		return len(h.briefDMs(h.fac)) == 1 && len(h.briefDMs(h.obs)) == 1
+	})
+	if err != nil {
+		t.Fatalf("the lost sends did not reach Discord: %v", err)
+	}
+	h.restart()
+	h.advance(5 * time.Second) // past the retry backoff
+	h.settle()
+	h.advanceTo(firstMeeting.Add(-30 * time.Minute))
+	for user, ch := range chans {
+		if n := len(h.briefDMs(user)); n != 1 {
+			t.Errorf("%d brief DMs to %s, want 1", n, user)
+		}
+		calls := h.fake.CallsTo("POST", "/channels/"+ch+"/messages")
+		if len(calls) != 2 {
+			t.Fatalf("%d sends of the brief to %s, want the lost one and one retry", len(calls), user)
+		}
+		var sends [2]struct {
+			Nonce        string `json:"nonce"`
+			EnforceNonce bool   `json:"enforce_nonce"`
+		}
+		for i, c := range calls {
+			if err := json.Unmarshal(c.Body, &sends[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if sends[0].Nonce == "" || sends[0] != sends[1] || !sends[1].EnforceNonce {
+			t.Errorf("brief sends to %s: %+v, want the same nonce, enforced", user, sends)
+		}
+	}
+}
+
+// TestMeeting_BriefOfAOneOff: /schedule once stores a meeting without
+// brief jobs; the planner's next pass adds them and the brief arrives once.
+func TestMeeting_BriefOfAOneOff(t *testing.T) {
+	h := start(t)
+	h.setupGroup()
+	at := time.Date(2026, 3, 5, 19, 0, 0, 0, time.UTC) // 20:00 in Madrid
+	mustEphemeral(t, h.scheduleCmd("once", discordtest.Str("at", "2026-03-05 20:00")), "one-off")
+	h.advanceTo(at.Add(-time.Hour - 5*time.Minute))
+	for range 2 { // the cron's pass and ours may both run: still one brief
+		if _, err := h.app.Planner.PlanAll(h.ctx()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.advanceTo(at.Add(-time.Hour))
+	h.waitDMs(h.fac, 1)
+	h.waitDMs(h.obs, 1)
+	h.advanceTo(at.Add(-10 * time.Minute))
+	for _, p := range []string{h.fac, h.obs} {
+		if n := len(h.briefDMs(p)); n != 1 {
+			t.Errorf("%d brief DMs to %s, want 1", n, p)
+		}
+	}
+}
+
+// TestMeeting_VoiceChannelGoneNoStaffChannel: a voice channel deleted
+// before the meeting, in a server without a staff channel, is reported like
+// a refused post: both psychologists by DM, each in their language, naming
+// the group and what to fix, no member; once, and counted.
+func TestMeeting_VoiceChannelGoneNoStaffChannel(t *testing.T) {
+	h := start(t, withHTTP())
+	_, voice := h.voiceGroup()
+	if err := h.app.DB.SetUserLanguage(h.ctx(), h.guild, h.obs, "es", h.now()); err != nil {
+		t.Fatal(err)
+	}
+	h.fake.DeleteChannel(voice)
+	h.advanceTo(firstMeeting)
+	// Each psychologist also has the brief: the report is the DM telling
+	// what to fix.
+	reports := func(user string) []string {
+		var out []string
+		for _, d := range h.dms(user) {
+			if strings.Contains(d.Content, "/group edit voice") {
+				out = append(out, d.Content)
+			}
+		}
+		return out
+	}
+	err := h.fake.WaitFor(h.ctx(), func() bool { return len(reports(h.fac)) > 0 && len(reports(h.obs)) > 0 })
+	if err != nil {
+		t.Fatalf("no voice report by DM: %v", err)
+	}
+	fac, obs := reports(h.fac)[0], reports(h.obs)[0]
+	mustContain(t, fac, "**Anxiety Circle**", "voice channel no longer exists")
+	mustContain(t, obs, "**Anxiety Circle**", "su canal de voz ya no existe")
+	noPrivate(t, h, fac, obs)
+	h.wantMetric(`hearth_jobs_given_up_total{kind="meeting.voice",outcome="refused"}`, 1)
+	t.Run("OncePerMeeting", func(t *testing.T) {
+		h.restart()
+		h.advanceTo(firstMeeting.Add(30 * time.Minute))
+		if a, b := len(reports(h.fac)), len(reports(h.obs)); a != 1 || b != 1 {
+			t.Errorf("voice reports: %d and %d DMs, want 1 each", a, b)
+		}
+	})
 }

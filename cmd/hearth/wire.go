@@ -142,17 +142,17 @@ func NewApp(ctx context.Context, cfg hearth.Config, o AppOptions) (*App, error) 
 	a.Retention.Register()
 	summaries := &scheduler.Summaries{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
 	summaries.Register()
+	failures := &scheduler.Failures{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
+	if a.Monitor != nil {
+		failures.Count = func(kind hearth.JobKind, exhausted bool) { a.Monitor.JobFailed(string(kind), exhausted) }
+	}
 	meetings := &scheduler.Meetings{Engine: a.Engine, Store: db, Discord: a.Bot, CatchUp: cfg.Scheduler.CatchUp, Log: o.Logger,
-		Rounds: db, Presence: a.Presence}
+		Rounds: db, Presence: a.Presence, Failures: failures}
 	meetings.Register()
 	briefs := &scheduler.Briefs{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
 	briefs.Register()
 	a.Engine.DefaultMaxAttempts = cfg.Scheduler.MaxAttempts
 	a.Engine.Deadline = meetings.Deadline
-	failures := &scheduler.Failures{Engine: a.Engine, Store: db, Discord: a.Bot, Log: o.Logger}
-	if a.Monitor != nil {
-		failures.Count = func(kind hearth.JobKind, exhausted bool) { a.Monitor.JobFailed(string(kind), exhausted) }
-	}
 	failures.Register()
 	a.Engine.Failed = failures.Report
 	events := &scheduler.Events{Engine: a.Engine, Store: db, Discord: a.Bot, Max: cfg.Scheduler.MaxEvents, Log: o.Logger}
