@@ -1480,8 +1480,6 @@ const (
 	WebNavSkip Key = "web_nav.skip"
 	// WebSettingsCrisis: "Crisis resources members see"
 	WebSettingsCrisis Key = "web_settings.crisis"
-	// WebSettingsHint: "The staff channel and the clinical lead are set with /settings in Disc…"
-	WebSettingsHint Key = "web_settings.hint"
 	// WebSettingsLead: "Clinical lead"
 	WebSettingsLead Key = "web_settings.lead"
 	// WebSettingsNone: "none"
