@@ -86,3 +86,13 @@ func (b *Bot) DisplayName(ctx context.Context, userID string) (string, error) {
 	}
 	return u.Username, nil
 }
+
+// IsBot reports whether a user is a bot, for the dashboard's clinical lead
+// field (a slash command's user option carries it; a typed id does not).
+func (b *Bot) IsBot(ctx context.Context, userID string) (bool, error) {
+	u, err := b.s.User(userID, discordgo.WithContext(ctx))
+	if err != nil {
+		return false, classify(err)
+	}
+	return u.Bot, nil
+}

@@ -273,6 +273,38 @@ func TestWeb_Browser(t *testing.T) {
 		}
 	})
 
+	t.Run("Admin sets the staff channel and the lead with the keyboard", func(t *testing.T) {
+		ctx := tab(t, browser)
+		w.browserLogin(t, ctx, h.admin)
+		lead := h.user("dr-browser-lead")
+		must(t, ctx, chromedp.Navigate(w.base+"/servers/"+h.guild+"/settings"), chromedp.WaitVisible(chromedp.CSS(`#staff`)))
+		if n := evalString(t, ctx, `String([...document.querySelectorAll("main input:not([type=hidden]), main select, main textarea")].filter(e => e.labels.length === 0).length)`); n != "0" {
+			t.Errorf("%s fields without a label", n)
+		}
+		// Tab reaches the channel list, then the lead's field, in order.
+		focus := func(id string) {
+			t.Helper()
+			for range 30 {
+				if evalString(t, ctx, `document.activeElement.id`) == id {
+					return
+				}
+				must(t, ctx, chromedp.KeyEvent(kb.Tab))
+			}
+			t.Fatalf("Tab never reached #%s", id)
+		}
+		focus("staff")
+		must(t, ctx, chromedp.SetValue(chromedp.CSS(`#staff`), h.staff))
+		focus("lead")
+		must(t, ctx, chromedp.KeyEvent(lead))
+		focus("save-settings")
+		must(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+		shot(t, ctx, "dashboard-settings")
+		st, err := h.app.DB.GuildSettings(h.ctx(), h.guild)
+		if err != nil || st.StaffChannelID != h.staff || st.LeadID != lead {
+			t.Errorf("settings %+v %v", st, err)
+		}
+	})
+
 	t.Run("No horizontal scroll at 375 px", func(t *testing.T) {
 		admin := tab(t, browser)
 		w.browserLogin(t, admin, h.admin)
