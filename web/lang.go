@@ -91,7 +91,10 @@ func (s *Server) langSwitch(w http.ResponseWriter, r *http.Request, v *viewer) e
 		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
 	back := r.FormValue("back")
 	// Only a path of this site: never an address elsewhere.
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+	// Browsers drop tabs and newlines from a Location ("/\t/x" is "//x"),
+	// so any control character or backslash sends back home.
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") ||
+		strings.ContainsFunc(back, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)

@@ -121,7 +121,7 @@ func TestWeb_Language(t *testing.T) {
 		}
 		pageShows(t, obs.getIn("/alerts", "es"), `<html lang="en">`, "<h1>Alerts</h1>", `value="es"`, "Español")
 		// Only a path of this site is a way back.
-		for _, back := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+		for _, back := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example", "/\n/evil.example"} {
 			r = obs.postIn("/lang", "es", url.Values{"lang": {"es"}, "back": {back}})
 			if r.location != "/" {
 				t.Errorf("back %q: redirected to %q", back, r.location)
