@@ -26,11 +26,15 @@ import (
 // phone width, the browser's own cross-origin headers).
 
 // newBrowser starts a headless chromium, or skips the test when there is
-// none (.ci/run installs it).
+// none on a developer's machine; in CI (.ci/run installs it) a missing
+// chromium fails, so the browser tests cannot be skipped unnoticed.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium is not installed, and CI must run the browser tests")
+		}
 		t.Skip("chromium is not installed: the browser tests need Debian's chromium (apt-get install -y chromium); .ci/run installs it")
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
