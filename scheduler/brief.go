@@ -49,17 +49,9 @@ type Briefs struct {
 func (s *Briefs) Register() { s.Engine.Register(hearth.JobMeetingBrief, s.send) }
 
 func (s *Briefs) send(ctx context.Context, j *hearth.Job) (string, error) {
-	m, err := s.Store.Meeting(ctx, j.MeetingID)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return "", ErrCancelled
-	} else if err != nil {
-		return "", fmt.Errorf("load meeting: %w", err)
-	}
-	g, err := s.Store.Group(ctx, m.GroupID)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return "", ErrCancelled
-	} else if err != nil {
-		return "", fmt.Errorf("load group: %w", err)
+	m, g, err := loadMeeting(ctx, s.Store, j)
+	if err != nil {
+		return "", err
 	}
 	to, ok := hearth.BriefRecipient(j, g, m)
 	switch {

@@ -66,13 +66,25 @@ func (s *Meetings) Register() {
 
 // load reads the meeting and its group; either deleted meanwhile cancels the job.
 func (s *Meetings) load(ctx context.Context, j *hearth.Job) (*hearth.Meeting, *hearth.Group, error) {
-	m, err := s.Store.Meeting(ctx, j.MeetingID)
+	return loadMeeting(ctx, s.Store, j)
+}
+
+// meetingReader reads meetings and groups: what every meeting job loads.
+type meetingReader interface {
+	Meeting(ctx context.Context, id int64) (*hearth.Meeting, error)
+	Group(ctx context.Context, id int64) (*hearth.Group, error)
+}
+
+// loadMeeting reads the meeting of a job and its group; either deleted
+// meanwhile cancels the job.
+func loadMeeting(ctx context.Context, st meetingReader, j *hearth.Job) (*hearth.Meeting, *hearth.Group, error) {
+	m, err := st.Meeting(ctx, j.MeetingID)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
 		return nil, nil, ErrCancelled
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("load meeting: %w", err)
 	}
-	g, err := s.Store.Group(ctx, m.GroupID)
+	g, err := st.Group(ctx, m.GroupID)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
 		return nil, nil, ErrCancelled
 	} else if err != nil {

@@ -42,17 +42,9 @@ const dmPrefix = "dm:"
 // (a retry gets the first message back) and the message id is the job's
 // result.
 func (s *Summaries) send(ctx context.Context, j *hearth.Job) (string, error) {
-	m, err := s.Store.Meeting(ctx, j.MeetingID)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return "", ErrCancelled
-	} else if err != nil {
-		return "", fmt.Errorf("load meeting: %w", err)
-	}
-	g, err := s.Store.Group(ctx, m.GroupID)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return "", ErrCancelled
-	} else if err != nil {
-		return "", fmt.Errorf("load group: %w", err)
+	m, g, err := loadMeeting(ctx, s.Store, j)
+	if err != nil {
+		return "", err
 	}
 	if !g.IsPsychologist(j.UserID) {
 		return "", ErrCancelled // no longer a psychologist of the group
