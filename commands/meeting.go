@@ -108,3 +108,27 @@ func containsStart(ms []*hearth.Meeting, t time.Time) bool {
 	}
 	return false
 }
+
+// meetingOfButton reads the meeting a button names and its group, for one
+// of that group's current psychologists: an unknown meeting or group, a
+// group of another server than the interaction's (a DM has none: the
+// meeting's group decides) and anyone else all get refuse, so nobody
+// learns what exists elsewhere.
+func (s *Service) meetingOfButton(ctx context.Context, r *Request, id int64, refuse error) (*hearth.Meeting, *hearth.Group, error) {
+	m, err := s.Store.Meeting(ctx, id)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, nil, refuse
+	} else if err != nil {
+		return nil, nil, err
+	}
+	g, err := s.Store.Group(ctx, m.GroupID)
+	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
+		return nil, nil, refuse
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if (r.GuildID != "" && r.GuildID != g.GuildID) || !g.IsPsychologist(r.User.ID) {
+		return nil, nil, refuse
+	}
+	return m, g, nil
+}

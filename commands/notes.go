@@ -61,20 +61,9 @@ func (s *Service) notesOfMeeting(ctx context.Context, r *Request) (*Response, er
 	if err != nil {
 		return nil, refuse
 	}
-	m, err := s.Store.Meeting(ctx, id)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, refuse
-	} else if err != nil {
+	m, g, err := s.meetingOfButton(ctx, r, id, refuse)
+	if err != nil {
 		return nil, err
-	}
-	g, err := s.Store.Group(ctx, m.GroupID)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, refuse
-	} else if err != nil {
-		return nil, err
-	}
-	if (r.GuildID != "" && r.GuildID != g.GuildID) || !g.IsPsychologist(r.User.ID) {
-		return nil, refuse
 	}
 	notes, err := s.Store.SessionNotes(ctx, []int64{m.ID})
 	if err != nil {

@@ -31,20 +31,9 @@ func (s *Service) roundPress(ctx context.Context, r *Request) (*Response, error)
 	if err1 != nil || err2 != nil {
 		return nil, refuse
 	}
-	m, err := s.Store.Meeting(ctx, id)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, refuse
-	} else if err != nil {
+	m, g, err := s.meetingOfButton(ctx, r, id, refuse) // in a server: guildOnly above
+	if err != nil {
 		return nil, err
-	}
-	g, err := s.Store.Group(ctx, m.GroupID)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, refuse
-	} else if err != nil {
-		return nil, err
-	}
-	if g.GuildID != r.GuildID || !g.IsPsychologist(r.User.ID) {
-		return nil, refuse
 	}
 	st, err := s.Store.Round(ctx, m.ID)
 	if hearth.ErrorCode(err) == hearth.ENOTFOUND || (err == nil && st.MessageID != r.MessageID) {

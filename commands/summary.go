@@ -43,20 +43,9 @@ func (s *Service) summaryDetails(ctx context.Context, r *Request) (*Response, er
 		}
 	}
 	refused := r.Err(hearth.EFORBIDDEN, locale.CmdSummaryRefused)
-	m, err := s.Store.Meeting(ctx, id)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, refused
-	} else if err != nil {
+	m, g, err := s.meetingOfButton(ctx, r, id, refused)
+	if err != nil {
 		return nil, err
-	}
-	g, err := s.Store.Group(ctx, m.GroupID)
-	if hearth.ErrorCode(err) == hearth.ENOTFOUND {
-		return nil, refused
-	} else if err != nil {
-		return nil, err
-	}
-	if (r.GuildID != "" && g.GuildID != r.GuildID) || !g.IsPsychologist(r.User.ID) {
-		return nil, refused
 	}
 	sentTo, err := s.Store.IsSummaryRecipient(ctx, m.ID, r.User.ID)
 	if err != nil {
