@@ -97,7 +97,7 @@ func (s *Service) notesOfMeeting(ctx context.Context, r *Request) (*Response, er
 	return Reply(msg), nil
 }
 
-// notesGroup checks that the caller is one of g's two current
+// notesAllowed checks that the caller is one of g's two current
 // psychologists, in g's server.
 func notesAllowed(r *Request, g *hearth.Group) error {
 	if g.GuildID != r.GuildID || !g.IsPsychologist(r.User.ID) {
