@@ -48,19 +48,21 @@ const (
 	chaosDeadline      = 4 * time.Minute
 	chaosDefaultSeed   = 11
 	chaosReminderShift = time.Hour
+	chaosBriefMeetings = 2 // per group, with their pre-meeting briefs due: 200 brief DMs
 )
 
 var alertDMRe = regexp.MustCompile(`^Private alert #(\d+) `)
 
 // TestChaos runs `hearth run` as a subprocess against the fake Discord with
-// 200 alerts and 500 meeting reminders due, while the fake fails 10% of the
-// bot's requests with a 5xx and 5% with a 429 and drops the gateway every
-// few seconds, and SIGKILLs the process three times at seeded moments,
-// restarting it on the same database. Every alert must reach both
-// psychologists exactly once, every reminder must be posted exactly once,
-// and the logs must hold no panic, race or note. It takes a few minutes (a
-// killed process's jobs wait out their 1-minute lease), so it runs only
-// with HEARTH_CHAOS=1; HEARTH_CHAOS_SEED picks other moments.
+// 200 alerts, 500 meeting reminders and 100 meetings' pre-meeting briefs
+// due, while the fake fails 10% of the bot's requests with a 5xx and 5% with
+// a 429 and drops the gateway every few seconds, and SIGKILLs the process
+// three times at seeded moments, restarting it on the same database. Every
+// alert and every brief must reach both psychologists exactly once, every
+// reminder must be posted exactly once, and the logs must hold no panic,
+// race or note. It takes a few minutes (a killed process's jobs wait out
+// their 1-minute lease), so it runs only with HEARTH_CHAOS=1;
+// HEARTH_CHAOS_SEED picks other moments.
 func TestChaos(t *testing.T) {
 	if os.Getenv("HEARTH_CHAOS") != "1" {
 		t.Skip("set HEARTH_CHAOS=1 to run the chaos test (a few minutes)")
@@ -190,6 +192,14 @@ type chaosWorld struct {
 	alerts    []int64
 	reminders []chaosReminder
 	byChannel map[string][]chaosReminder
+	briefs    []chaosBrief // of the first chaosBriefMeetings meetings of each group
+}
+
+// chaosBrief is a pre-meeting brief both psychologists must get once:
+// what its DM says about the meeting, and its two jobs' keys.
+type chaosBrief struct {
+	text string
+	keys []string
 }
 
 type chaosReminder struct {
@@ -300,6 +310,19 @@ func (w *chaosWorld) addReminders(t *testing.T, ctx context.Context) {
 			if err := w.db.EnqueueJobs(ctx, j); err != nil {
 				t.Fatalf("enqueue reminder: %v", err)
 			}
+			if mi < chaosBriefMeetings {
+				// Due now, like the reminder (zero "now": BriefJobs plans
+				// only briefs still ahead of it).
+				briefs := hearth.BriefJobs(m, g, chaosReminderShift, time.Time{})
+				if err := w.db.EnqueueJobs(ctx, briefs...); err != nil {
+					t.Fatalf("enqueue briefs: %v", err)
+				}
+				b := chaosBrief{text: "Brief for the **" + g.Name + "** meeting " + hearth.Timestamp(starts, "F")}
+				for _, j := range briefs {
+					b.keys = append(b.keys, j.Key)
+				}
+				w.briefs = append(w.briefs, b)
+			}
 			r := chaosReminder{channel: g.ChannelID, stamp: hearth.Timestamp(starts, "F"), key: key}
 			w.reminders = append(w.reminders, r)
 			w.byChannel[r.channel] = append(w.byChannel[r.channel], r)
@@ -390,6 +413,27 @@ func (w *chaosWorld) checkExactlyOnce(t *testing.T) {
 	if bad > 0 {
 		t.Errorf("%d of %d reminders not posted exactly once", bad, len(w.reminders))
 	}
+	for _, user := range []string{w.fac, w.obs} {
+		dms := w.fake.DMs(user)
+		bad := 0
+		for _, b := range w.briefs {
+			n := 0
+			for _, m := range dms {
+				if strings.HasPrefix(m.Content, b.text) {
+					n++
+				}
+			}
+			if n != 1 {
+				bad++
+				if bad <= 5 {
+					t.Errorf("%q reached %s %d times, want once", b.text, user, n)
+				}
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%d of %d briefs not sent to %s exactly once", bad, len(w.briefs), user)
+		}
+	}
 }
 
 // checkJobsDone checks the queue agrees: every delivery and reminder job
@@ -404,6 +448,9 @@ func (w *chaosWorld) checkJobsDone(t *testing.T, ctx context.Context) {
 	}
 	for _, r := range w.reminders {
 		keys = append(keys, r.key)
+	}
+	for _, b := range w.briefs {
+		keys = append(keys, b.keys...)
 	}
 	bad := 0
 	for _, k := range keys {
