@@ -318,22 +318,31 @@ func (db *DB) TransitionAlert(ctx context.Context, id int64, fn func(*hearth.Ale
 		if err := tx.Save(newRow).Error; err != nil {
 			return fmt.Errorf("transition alert %d: %w", id, err)
 		}
-		alertJobs(jobs, id)
-		if err := db.enqueue(tx, jobs); err != nil {
+		if err := db.alertWork(tx, a, id, jobs, audit); err != nil {
 			return err
-		}
-		if audit != nil {
-			if audit.GuildID == "" {
-				audit.GuildID = a.GuildID
-			}
-			if audit.Target == "" {
-				audit.Target = "alert:" + strconv.FormatInt(id, 10)
-			}
 		}
 		out = a
 		return db.saveAudit(tx, audit)
 	})
 	return out, err
+}
+
+// alertWork queues the jobs a change of alert id made, pointed at it, and
+// fills in the audit entry's server and target (saved by the caller).
+func (db *DB) alertWork(tx *gorm.DB, a *hearth.Alert, id int64, jobs []*hearth.Job, audit *hearth.AuditEntry) error {
+	alertJobs(jobs, id)
+	if err := db.enqueue(tx, jobs); err != nil {
+		return err
+	}
+	if audit != nil {
+		if audit.GuildID == "" {
+			audit.GuildID = a.GuildID
+		}
+		if audit.Target == "" {
+			audit.Target = "alert:" + strconv.FormatInt(id, 10)
+		}
+	}
+	return nil
 }
 
 // OpenAlerts returns the open and acknowledged alerts of the given groups,

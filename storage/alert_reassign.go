@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 
@@ -62,17 +61,8 @@ func (db *DB) ReassignAlert(ctx context.Context, id int64, fn func(*hearth.Alert
 			}
 			*d = *r.domain()
 		}
-		alertJobs(jobs, id)
-		if err := db.enqueue(tx, jobs); err != nil {
+		if err := db.alertWork(tx, a, id, jobs, audit); err != nil {
 			return err
-		}
-		if audit != nil {
-			if audit.GuildID == "" {
-				audit.GuildID = a.GuildID
-			}
-			if audit.Target == "" {
-				audit.Target = "alert:" + strconv.FormatInt(id, 10)
-			}
 		}
 		a.ID, a.GuildID, a.GroupID, a.UserID = row.ID, row.GuildID, row.GroupID, row.UserID
 		out = a
