@@ -24,13 +24,25 @@ type realtimeBench struct {
 	channels map[string]bool
 }
 
-func startRealtime(b *testing.B, n int) *realtimeBench {
+// startRealtime is startRealtimeGroups with n groups of two members, one
+// sharing: for benchmarks of delivery timing, not of message size.
+func startRealtime(b *testing.B, n int) *realtimeBench { return startRealtimeGroups(b, n, 2, 1) }
+
+// startRealtimeGroups is hearth on the real clock against a fake Discord
+// with Discord's global limit (50 requests per second): groups groups, each
+// in its own channel with sharers sharers, all with the same members
+// (a member may be in several groups).
+func startRealtimeGroups(b *testing.B, groups, members, sharers int) *realtimeBench {
 	b.Helper()
 	fake := discordtest.NewServer(b, discordtest.WithoutValidation())
 	guild := fake.AddGuild("", "Bench Server")
-	users := []string{fake.AddUser("", "fac", false), fake.AddUser("", "obs", false), fake.AddUser("", "m1", false), fake.AddUser("", "m2", false)}
-	for _, u := range users {
-		fake.AddMember(guild, u)
+	fac, obs := fake.AddUser("", "fac", false), fake.AddUser("", "obs", false)
+	fake.AddMember(guild, fac)
+	fake.AddMember(guild, obs)
+	users := make([]string, members)
+	for i := range users {
+		users[i] = fake.AddUser("", fmt.Sprintf("m%d", i), false)
+		fake.AddMember(guild, users[i])
 	}
 	cfg := hearth.DefaultConfig()
 	cfg.Database.DSN = filepath.Join(b.TempDir(), "hearth.db")
@@ -42,16 +54,16 @@ func startRealtime(b *testing.B, n int) *realtimeBench {
 		b.Fatal(err)
 	}
 	rb := &realtimeBench{app: app, fake: fake, channels: map[string]bool{}}
-	for i := range n {
+	for i := range groups {
 		ch := fake.AddChannel(guild, "", fmt.Sprintf("group-%d", i))
 		g := &hearth.Group{
-			GuildID: guild, Name: fmt.Sprintf("Group %d", i), ChannelID: ch, FacilitatorID: users[0], ObserverID: users[1],
-			Timezone: "UTC", LengthMinutes: 60, Sharers: 1, ReminderOffsets: []time.Duration{time.Hour},
+			GuildID: guild, Name: fmt.Sprintf("Group %d", i), ChannelID: ch, FacilitatorID: fac, ObserverID: obs,
+			Timezone: "UTC", LengthMinutes: 60, Sharers: sharers, ReminderOffsets: []time.Duration{time.Hour},
 		}
 		if err := app.DB.CreateGroup(ctx, g, hearth.AuditEntry{}); err != nil {
 			b.Fatal(err)
 		}
-		for _, u := range users[2:] {
+		for _, u := range users {
 			if err := app.DB.Join(ctx, &hearth.Membership{GroupID: g.ID, UserID: u}); err != nil {
 				b.Fatal(err)
 			}

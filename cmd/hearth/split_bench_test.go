@@ -4,76 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/hearthbot/hearth"
-	"github.com/hearthbot/hearth/discordtest"
 	"github.com/hearthbot/hearth/locale"
 )
-
-// startLargeGroups is startRealtime with groups of members each: hearth
-// on the real clock against a fake Discord with Discord's global limit
-// (50 requests per second), every group in its own channel, all groups
-// sharing the same members (a member may be in several groups).
-func startLargeGroups(b *testing.B, groups, members int) *realtimeBench {
-	b.Helper()
-	fake := discordtest.NewServer(b, discordtest.WithoutValidation())
-	guild := fake.AddGuild("", "Bench Server")
-	fac, obs := fake.AddUser("", "fac", false), fake.AddUser("", "obs", false)
-	fake.AddMember(guild, fac)
-	fake.AddMember(guild, obs)
-	users := make([]string, members)
-	for i := range users {
-		users[i] = fake.AddUser("", fmt.Sprintf("m%d", i), false)
-		fake.AddMember(guild, users[i])
-	}
-	cfg := hearth.DefaultConfig()
-	cfg.Database.DSN = filepath.Join(b.TempDir(), "hearth.db")
-	cfg.HTTP.Listen = ""
-	cfg.Discord.Token, cfg.Discord.APIBaseURL, cfg.Discord.GuildID = fake.Token, fake.URL, guild
-	ctx, cancel := context.WithCancel(context.Background())
-	app, err := NewApp(ctx, cfg, AppOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	rb := &realtimeBench{app: app, fake: fake, channels: map[string]bool{}}
-	for i := range groups {
-		ch := fake.AddChannel(guild, "", fmt.Sprintf("group-%d", i))
-		g := &hearth.Group{
-			GuildID: guild, Name: fmt.Sprintf("Group %d", i), ChannelID: ch, FacilitatorID: fac, ObserverID: obs,
-			Timezone: "UTC", LengthMinutes: 60, Sharers: 2, ReminderOffsets: []time.Duration{time.Hour},
-		}
-		if err := app.DB.CreateGroup(ctx, g, hearth.AuditEntry{}); err != nil {
-			b.Fatal(err)
-		}
-		for _, u := range users {
-			if err := app.DB.Join(ctx, &hearth.Membership{GroupID: g.ID, UserID: u}); err != nil {
-				b.Fatal(err)
-			}
-		}
-		rb.groups = append(rb.groups, g)
-		rb.channels[ch] = true
-	}
-	done := make(chan error, 1)
-	go func() { done <- app.Run(ctx) }()
-	select {
-	case <-app.Ready():
-	case err := <-done:
-		b.Fatalf("hearth stopped: %v", err)
-	}
-	b.Cleanup(func() {
-		cancel()
-		<-done
-		app.Close()
-	})
-	return rb
-}
 
 // waitParts waits until every group channel holds all the parts of its
 // split reminder (the part titles say how many: "Check-in order (k/N)"),
@@ -138,7 +76,7 @@ func BenchmarkReminder_Split500(b *testing.B) {
 func benchSplit(b *testing.B, groups, members int) {
 	for b.Loop() {
 		b.StopTimer()
-		rb := startLargeGroups(b, groups, members)
+		rb := startRealtimeGroups(b, groups, members, 2)
 		calls := len(rb.fake.Calls())
 		due := time.Now().Add(3 * time.Second).Truncate(time.Microsecond)
 		dues := make([]time.Time, groups)
