@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/hearthbot/hearth/discordtest/internal/paths"
 )
 
 // Call is one REST request the server answered, as the test may want to
@@ -42,10 +44,10 @@ func (s *Server) Calls() []Call {
 // CallsTo returns the calls whose method matches (empty matches any) and whose
 // path matches pattern, where "*" and "{name}" segments match any one segment.
 func (s *Server) CallsTo(method, pattern string) []Call {
-	pat := splitPath(pattern)
+	pat := paths.Split(pattern)
 	var out []Call
 	for _, c := range s.Calls() {
-		if (method == "" || method == c.Method) && matchSegments(pat, splitPath(c.Path), nil) {
+		if (method == "" || method == c.Method) && paths.Match(pat, paths.Split(c.Path), nil) {
 			out = append(out, c)
 		}
 	}

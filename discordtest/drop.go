@@ -1,6 +1,10 @@
 package discordtest
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/hearthbot/hearth/discordtest/internal/paths"
+)
 
 // lostResponse is a LoseResponseNext fault.
 type lostResponse struct {
@@ -19,7 +23,7 @@ type lostResponse struct {
 func (s *Server) LoseResponseNext(method, pathPattern string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.lost = append(s.lost, &lostResponse{method: method, pattern: splitPath(normalizePath(pathPattern)), left: n})
+	s.lost = append(s.lost, &lostResponse{method: method, pattern: paths.Split(paths.Normalize(pathPattern)), left: n})
 }
 
 // loseResponse reports whether the response to a request must be lost,
@@ -27,9 +31,9 @@ func (s *Server) LoseResponseNext(method, pathPattern string, n int) {
 func (s *Server) loseResponse(method, path string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	segs := splitPath(path)
+	segs := paths.Split(path)
 	for i, f := range s.lost {
-		if (f.method != "" && f.method != method) || !matchSegments(f.pattern, segs, nil) {
+		if (f.method != "" && f.method != method) || !paths.Match(f.pattern, segs, nil) {
 			continue
 		}
 		f.left--

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/hearthbot/hearth/discordtest/internal/paths"
 )
 
 // faults holds the failures a test asked for; each is consumed by the
@@ -84,7 +86,7 @@ func (s *Server) SilenceHeartbeatACKs(silent bool) {
 func (s *Server) FailNext(method, pathPattern string, status, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.restFaults = append(s.restFaults, &restFault{method: method, pattern: splitPath(normalizePath(pathPattern)), status: status, left: n})
+	s.restFaults = append(s.restFaults, &restFault{method: method, pattern: paths.Split(paths.Normalize(pathPattern)), status: status, left: n})
 }
 
 // RefuseNext answers the next n requests whose method (empty: any) and path
@@ -93,7 +95,7 @@ func (s *Server) FailNext(method, pathPattern string, status, n int) {
 func (s *Server) RefuseNext(method, pathPattern string, status, code int, message string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.restFaults = append(s.restFaults, &restFault{method: method, pattern: splitPath(normalizePath(pathPattern)), status: status, code: code, message: message, left: n})
+	s.restFaults = append(s.restFaults, &restFault{method: method, pattern: paths.Split(paths.Normalize(pathPattern)), status: status, code: code, message: message, left: n})
 }
 
 // RateLimitNext answers the next n requests matching pathPattern with 429,
@@ -101,7 +103,7 @@ func (s *Server) RefuseNext(method, pathPattern string, status, code int, messag
 func (s *Server) RateLimitNext(pathPattern string, retryAfter time.Duration, global bool, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.restFaults = append(s.restFaults, &restFault{pattern: splitPath(normalizePath(pathPattern)), status: http.StatusTooManyRequests, retryAfter: retryAfter, global: global, left: n})
+	s.restFaults = append(s.restFaults, &restFault{pattern: paths.Split(paths.Normalize(pathPattern)), status: http.StatusTooManyRequests, retryAfter: retryAfter, global: global, left: n})
 }
 
 // CloseDMs makes messages to the DM channel of userID fail with 403 code
@@ -127,7 +129,7 @@ func (s *Server) RateLimited() int {
 // takeFaultLocked returns the answer of the first matching injected fault.
 func (s *Server) takeFaultLocked(method string, path []string) *response {
 	for i, f := range s.restFaults {
-		if (f.method != "" && f.method != method) || !matchSegments(f.pattern, path, nil) {
+		if (f.method != "" && f.method != method) || !paths.Match(f.pattern, path, nil) {
 			continue
 		}
 		f.left--

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/hearthbot/hearth/discordtest/internal/paths"
 )
 
 // File is an attachment uploaded with multipart/form-data.
@@ -72,7 +74,7 @@ type route struct {
 func (s *Server) buildRoutes() []route {
 	var rs []route
 	add := func(method, pattern string, public bool, h func(*request) *response) {
-		rs = append(rs, route{method: method, pattern: splitPath(pattern), public: public, handler: h})
+		rs = append(rs, route{method: method, pattern: paths.Split(pattern), public: public, handler: h})
 	}
 	add("GET", "/gateway", true, s.getGateway)
 	add("GET", "/gateway/bot", false, s.getGatewayBot)
@@ -105,7 +107,7 @@ func (s *Server) buildRoutes() []route {
 	add("GET", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}", false, s.getEvent)
 	add("PATCH", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}", false, s.editEvent)
 	add("DELETE", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}", false, s.deleteEvent)
-	sort.SliceStable(rs, func(i, j int) bool { return literalCount(rs[i].pattern) > literalCount(rs[j].pattern) })
+	sort.SliceStable(rs, func(i, j int) bool { return paths.LiteralCount(rs[i].pattern) > paths.LiteralCount(rs[j].pattern) })
 	return rs
 }
 
@@ -113,7 +115,7 @@ func (s *Server) match(method string, path []string) (*route, map[string]string)
 	for i := range s.routes {
 		rt := &s.routes[i]
 		params := map[string]string{}
-		if rt.method == method && matchSegments(rt.pattern, path, params) {
+		if rt.method == method && paths.Match(rt.pattern, path, params) {
 			return rt, params
 		}
 	}
@@ -126,7 +128,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw, _ := io.ReadAll(r.Body)
-	path := normalizePath(r.URL.Path)
+	path := paths.Normalize(r.URL.Path)
 	resp := s.handle(r, path, raw)
 	if s.loseResponse(r.Method, path) && dropConnection(w) {
 		return
@@ -145,7 +147,7 @@ func websocketUpgrade(r *http.Request) bool {
 // handle runs a request through Discord's order of checks: authentication,
 // the global limit, injected faults, validation, then the route.
 func (s *Server) handle(r *http.Request, path string, raw []byte) *response {
-	segs := splitPath(path)
+	segs := paths.Split(path)
 	rt, params := s.match(r.Method, segs)
 	req := &request{method: r.Method, path: path, params: params, query: r.URL.Query(), header: r.Header, body: raw}
 	call := Call{Method: r.Method, Path: path, Query: req.query, Header: r.Header.Clone(), Body: raw}

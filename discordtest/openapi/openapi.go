@@ -28,6 +28,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/hearthbot/hearth/discordtest"
+	"github.com/hearthbot/hearth/discordtest/internal/paths"
 )
 
 func init() {
@@ -80,10 +81,10 @@ func loadSchema() (*schemaValidator, error) {
 		}
 		v := &schemaValidator{doc: doc}
 		for tmpl, item := range doc.Paths.Map() {
-			v.routes = append(v.routes, schemaRoute{template: tmpl, segs: splitPath(tmpl), item: item})
+			v.routes = append(v.routes, schemaRoute{template: tmpl, segs: paths.Split(tmpl), item: item})
 		}
 		sort.SliceStable(v.routes, func(i, j int) bool {
-			li, lj := literalCount(v.routes[i].segs), literalCount(v.routes[j].segs)
+			li, lj := paths.LiteralCount(v.routes[i].segs), paths.LiteralCount(v.routes[j].segs)
 			if li != lj {
 				return li > lj
 			}
@@ -129,12 +130,12 @@ func findSchema() (string, error) {
 // are reported by the router instead). path is the request's path without
 // the /api/vN prefix; body is its JSON (a multipart body's payload_json).
 func (v *schemaValidator) Validate(r *http.Request, path string, body []byte) string {
-	segs := splitPath(path)
+	segs := paths.Split(path)
 	var route *schemaRoute
 	params := map[string]string{}
 	for i := range v.routes {
 		clear(params)
-		if matchSegments(v.routes[i].segs, segs, params) {
+		if paths.Match(v.routes[i].segs, segs, params) {
 			route = &v.routes[i]
 			break
 		}
@@ -248,42 +249,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
-}
-
-// splitPath, matchSegments and literalCount match paths as discordtest's
-// router does.
-func splitPath(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	return strings.Split(p, "/")
-}
-
-func matchSegments(pattern, path []string, params map[string]string) bool {
-	if len(pattern) != len(path) {
-		return false
-	}
-	for i, seg := range pattern {
-		switch {
-		case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}"):
-			if path[i] == "" {
-				return false
-			}
-			params[seg[1:len(seg)-1]] = path[i]
-		case seg != path[i]:
-			return false
-		}
-	}
-	return true
-}
-
-func literalCount(pattern []string) int {
-	n := 0
-	for _, seg := range pattern {
-		if !strings.HasPrefix(seg, "{") {
-			n++
-		}
-	}
-	return n
 }

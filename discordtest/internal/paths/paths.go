@@ -1,11 +1,14 @@
-package discordtest
+// Package paths matches Discord REST paths against route patterns, the one
+// way the fake Discord routes requests and its OpenAPI validator finds a
+// request's schema.
+package paths
 
 import "strings"
 
-// normalizePath maps the versioned prefixes discordgo and other clients use
-// onto the bare paths the server routes, so /api/v9/x, /api/v10/x and /x are
-// one route.
-func normalizePath(p string) string {
+// Normalize maps the versioned prefixes discordgo and other clients use onto
+// the bare paths the server routes, so /api/v9/x, /api/v10/x and /x are one
+// route.
+func Normalize(p string) string {
 	for _, prefix := range []string{"/api/v10", "/api/v9", "/api"} {
 		if p == prefix {
 			return "/"
@@ -20,7 +23,8 @@ func normalizePath(p string) string {
 	return p
 }
 
-func splitPath(p string) []string {
+// Split returns the segments of a path.
+func Split(p string) []string {
 	p = strings.Trim(p, "/")
 	if p == "" {
 		return nil
@@ -28,10 +32,10 @@ func splitPath(p string) []string {
 	return strings.Split(p, "/")
 }
 
-// matchSegments matches a path against a pattern whose segments are literals,
+// Match matches a path against a pattern whose segments are literals,
 // "{name}" captures or "*" wildcards. Captures go into params when it is not
 // nil.
-func matchSegments(pattern, path []string, params map[string]string) bool {
+func Match(pattern, path []string, params map[string]string) bool {
 	if len(pattern) != len(path) {
 		return false
 	}
@@ -52,9 +56,9 @@ func matchSegments(pattern, path []string, params map[string]string) bool {
 	return true
 }
 
-// literalCount ranks patterns so that /users/@me wins over /users/{user_id},
+// LiteralCount ranks patterns so that /users/@me wins over /users/{user_id},
 // as Discord's own router does.
-func literalCount(pattern []string) int {
+func LiteralCount(pattern []string) int {
 	n := 0
 	for _, seg := range pattern {
 		if seg != "*" && !strings.HasPrefix(seg, "{") {
